@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ValidationError, errorMessage, isBatonError } from './core/errors.js';
+import { didYouMean } from './core/similar.js';
+import type { CliOptions } from './cli/context.js';
+import { commandsCommand } from './cli/commands/commands.js';
+import { configCommand } from './cli/commands/config.js';
+import { logsCommand } from './cli/commands/logs.js';
+import { planCommand } from './cli/commands/plan.js';
+import { resumeCommand } from './cli/commands/resume.js';
+import { runCommand } from './cli/commands/run.js';
+import { runsCommand } from './cli/commands/runs.js';
+import { statusCommand } from './cli/commands/status.js';
+import type { Subcommand } from './cli/commands/types.js';
+
+const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, configCommand, commandsCommand];
+
+const OPTIONS = {
+  dir: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  yes: { type: 'boolean', short: 'y', default: false },
+  parallel: { type: 'string', short: 'p' },
+  attempt: { type: 'string' },
+  limit: { type: 'string' },
+  debug: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function usage(): string {
+  const width = Math.max(...SUBCOMMANDS.map((c) => c.usage.length));
+  return [
+    'baton: a conversational ML workflow orchestrator',
+    '',
+    ...SUBCOMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options: --dir DIR (the project holding .baton/, default .)  --json  --yes  --parallel N  --debug',
+  ].join('\n');
+}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ValidationError(`--${name} takes a whole number of at least 1, got "${value}"`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new ValidationError(errorMessage(e).split('\n')[0] ?? 'bad arguments', [], '`baton --help` lists the options');
+  }
+  const { values, positionals } = parsed;
+  const [name, ...rest] = positionals;
+  if (values.help || name === undefined || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  const command = SUBCOMMANDS.find((c) => c.name === name);
+  if (!command) {
+    const hint = didYouMean(name, SUBCOMMANDS.map((c) => c.name));
+    throw new ValidationError(`unknown command "${name}"${hint ? ` (${hint})` : ''}`, [], '`baton --help` lists the commands');
+  }
+  const opts: CliOptions = { dir: resolve(values.dir ?? '.'), json: values.json, yes: values.yes, debug: values.debug };
+  const parallel = positiveInt('parallel', values.parallel);
+  const attempt = positiveInt('attempt', values.attempt);
+  const limit = positiveInt('limit', values.limit);
+  if (parallel !== undefined) opts.parallel = parallel;
+  if (attempt !== undefined) opts.attempt = attempt;
+  if (limit !== undefined) opts.limit = limit;
+  return command.run(rest, opts);
+}
+
+function report(e: unknown, debug: boolean): number {
+  if (isBatonError(e)) {
+    process.stderr.write(`baton: ${e.message}\n`);
+    if (e instanceof ValidationError) for (const issue of e.issues.slice(1, 20)) process.stderr.write(`  - ${issue}\n`);
+    if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    return e.exitCode;
+  }
+  process.stderr.write(`baton: internal error: ${errorMessage(e)}\n  hint: run again with --debug for details and report it\n`);
+  if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  return 1;
+}
+
+const argv = process.argv.slice(2);
+main(argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.exitCode = report(e, argv.includes('--debug'));
+  },
+);
+

@@ -1,0 +1,43 @@
+import { BatonError, ValidationError } from '../../core/errors.js';
+import { recoverInFlight } from '../../engine/recovery.js';
+import { ownerAlive } from '../../engine/ownership.js';
+import { EventLog } from '../../store/eventLog.js';
+import { RunRepository } from '../../store/runs.js';
+import { loadProject, withStore } from '../context.js';
+import { executeRun, printOutcome } from '../execute.js';
+import { dim } from '../format.js';
+import type { Subcommand } from './types.js';
+
+export const resumeCommand: Subcommand = {
+  name: 'resume',
+  usage: 'baton resume RUN [--parallel N] [--json]',
+  summary: 'continue an interrupted, cancelled or failed run; succeeded steps never run again',
+  async run(args, opts) {
+    const id = args[0];
+    if (id === undefined) throw new ValidationError('baton resume needs a run id', [], '`baton runs` lists them');
+    const project = loadProject(opts);
+    return withStore(project.dir, false, async (store) => {
+      const runs = new RunRepository(store);
+      const row = await runs.findRun(id);
+      const state = runs.loadState(row.id);
+      if (state.status === 'running' && state.owner && ownerAlive(state.owner.pid, state.owner.host)) {
+        throw new BatonError(`run ${row.id} is running in pid ${state.owner.pid} on ${state.owner.host}`, 'wait for it to finish, or stop that baton and resume again', 1);
+      }
+      if (state.status === 'succeeded') {
+        if (!opts.json) process.stdout.write(`run ${row.id} already succeeded; nothing to resume\n`);
+        printOutcome(state, 'succeeded', opts);
+        return 0;
+      }
+      const stored = await runs.loadPlan(row.id);
+      const log = new EventLog(store, state);
+      const recovered = await recoverInFlight(log, project.dir, project.config.config.killGraceMs);
+      if (!opts.json) {
+        for (const r of recovered) {
+          const what = r.outcome === 'killed' ? 'was still running: stopped it, it runs again' : r.outcome === 'finished' ? 'had finished while baton was down: kept its result' : 'was interrupted: it runs again';
+          process.stdout.write(dim(`${r.step} (attempt ${r.attempt}) ${what}\n`));
+        }
+      }
+      return executeRun(project, store, log, stored, 'resume', opts);
+    });
+  },
+};

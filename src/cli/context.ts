@@ -1,0 +1,40 @@
+import type { Catalog } from '../core/planCheck.js';
+import { loadCommands, type CommandRegistry } from '../registry/commands.js';
+import { loadConfig, type LoadedConfig } from '../registry/config.js';
+import { openStore, type Store } from '../store/open.js';
+
+/** Flags every subcommand understands. */
+export interface CliOptions {
+  dir: string;
+  json: boolean;
+  yes: boolean;
+  debug: boolean;
+  parallel?: number;
+  attempt?: number;
+  limit?: number;
+}
+
+export interface Project {
+  dir: string;
+  config: LoadedConfig;
+  registry: CommandRegistry;
+  catalog: Catalog;
+}
+
+export function loadProject(opts: CliOptions): Project {
+  const flags = opts.parallel !== undefined ? { parallel: opts.parallel } : {};
+  const config = loadConfig({ projectDir: opts.dir, env: process.env, flags });
+  const registry = loadCommands(opts.dir);
+  const catalog: Catalog = { commands: registry.commands, agents: config.config.agents, resources: config.config.resources };
+  return { dir: opts.dir, config, registry, catalog };
+}
+
+/** Opens the store for one command and always closes it. */
+export async function withStore<T>(dir: string, create: boolean, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(dir, { create });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}

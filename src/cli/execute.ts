@@ -1,0 +1,72 @@
+import { isBatonError } from '../core/errors.js';
+import { effectiveStatus, type RunState } from '../core/runState.js';
+import { RunEngine } from '../engine/engine.js';
+import { ownerAlive } from '../engine/ownership.js';
+import { LocalExecutor } from '../executors/local.js';
+import type { EventLog } from '../store/eventLog.js';
+import type { Store } from '../store/open.js';
+import { RunRepository, type StoredPlan } from '../store/runs.js';
+import type { CliOptions, Project } from './context.js';
+import { yellow } from './format.js';
+import { progressLine } from './progress.js';
+import { exitCodeFor, failedLogs, runHeadline, runJson, stepTable } from './summary.js';
+
+/**
+ * Runs a prepared run to its end with progress lines, Ctrl-C handling and the final summary; the
+ * shared tail of `baton run` and `baton resume`. Returns the exit code.
+ */
+export async function executeRun(
+  project: Project,
+  store: Store,
+  log: EventLog,
+  stored: StoredPlan,
+  mode: 'start' | 'resume',
+  opts: CliOptions,
+): Promise<number> {
+  const history = await new RunRepository(store).durationHistory();
+  const engine = new RunEngine(
+    { executor: new LocalExecutor(), config: project.config.config, projectDir: project.dir, env: process.env },
+    log,
+    stored,
+    { parallel: project.config.config.parallel, history },
+  );
+  if (!opts.json) {
+    log.subscribe((e, state) => {
+      const line = progressLine(e, state);
+      if (line !== undefined) process.stdout.write(`${line}\n`);
+    });
+  }
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write(yellow(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: cancelling run ${log.state.id} (resumable with \`baton resume ${log.state.id}\`); press Ctrl-C again to kill at once\n`));
+      engine.cancel(signal === 'SIGINT' ? 'cancelled by Ctrl-C' : `cancelled by ${signal}`);
+    } else {
+      engine.kill();
+    }
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  let state: RunState;
+  try {
+    state = await engine.execute(mode);
+  } catch (e) {
+    if (isBatonError(e)) e.message += ` (run ${log.state.id} stopped; \`baton resume ${log.state.id}\` continues it)`;
+    throw e;
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+  }
+  const status = effectiveStatus(state, ownerAlive);
+  printOutcome(state, status, opts);
+  return exitCodeFor(status);
+}
+
+export function printOutcome(state: RunState, status: RunState['status'], opts: CliOptions): void {
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(runJson(state, status))}\n`);
+    return;
+  }
+  const logs = failedLogs(state);
+  process.stdout.write(`\n${stepTable(state)}\n${logs ? `\n${logs}\n` : ''}\n${runHeadline(state, status)}\n`);
+}

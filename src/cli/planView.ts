@@ -1,0 +1,73 @@
+import { criticalPath, levels, topologicalOrder } from '../core/dag.js';
+import { formatDuration } from '../core/duration.js';
+import { stringify } from '../core/expressions.js';
+import type { ResolvedPlan, ResolvedStep } from '../core/planCheck.js';
+import { bold, cyan, dim, yellow } from './format.js';
+
+export interface PlanSummary {
+  name: string;
+  steps: { id: string; command: string; needs: string[]; estimateMs: number; if: string | null; args: Record<string, unknown>; run: string[] | null }[];
+  levels: string[][];
+  criticalPath: string[];
+  estimatedMs: number;
+}
+
+export function estimator(plan: ResolvedPlan, history: ReadonlyMap<string, number>): (id: string) => number {
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  return (id) => {
+    const step = byId.get(id);
+    if (!step) return 0;
+    return history.get(step.estimateKey) ?? step.def?.estimateMs ?? 1000;
+  };
+}
+
+export function summarizePlan(plan: ResolvedPlan, history: ReadonlyMap<string, number>): PlanSummary {
+  const estimate = estimator(plan, history);
+  const cp = criticalPath(plan.steps, estimate);
+  return {
+    name: plan.name,
+    steps: topologicalOrder(plan.steps).map((s) => ({
+      id: s.id,
+      command: s.command ?? s.estimateKey,
+      needs: s.needs,
+      estimateMs: estimate(s.id),
+      if: s.if ?? null,
+      args: s.args,
+      run: s.run ?? null,
+    })),
+    levels: levels(plan.steps),
+    criticalPath: cp.path,
+    estimatedMs: cp.totalMs,
+  };
+}
+
+function describe(step: ResolvedStep): string {
+  if (step.run) return step.run.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
+  const args = Object.entries(step.args).map(([k, v]) => `${k}=${stringify(v)}`);
+  return `${step.command ?? ''}${args.length ? ` ${args.join(' ')}` : ''}`;
+}
+
+/** The plan as a user reads it before approving: steps by level, conditions, retries, critical path. */
+export function renderPlan(plan: ResolvedPlan, history: ReadonlyMap<string, number>): string {
+  const summary = summarizePlan(plan, history);
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  const onPath = new Set(summary.criticalPath);
+  const lines = [`${bold(plan.name)}: ${plan.steps.length} steps in ${summary.levels.length} levels, about ${formatDuration(summary.estimatedMs)} on the critical path`];
+  summary.levels.forEach((ids, i) => {
+    lines.push(dim(`level ${i + 1}${ids.length > 1 ? ` (${ids.length} in parallel)` : ''}`));
+    for (const id of ids) {
+      const s = byId.get(id) as ResolvedStep;
+      const mark = onPath.has(id) ? yellow('★') : ' ';
+      lines.push(`  ${mark} ${cyan(id)}  ${describe(s)}  ${dim(`~${formatDuration(summary.steps.find((x) => x.id === id)?.estimateMs ?? 0)}`)}`);
+      const extra: string[] = [];
+      if (s.needs.length) extra.push(`needs ${s.needs.join(', ')}`);
+      if (s.if !== undefined) extra.push(`if ${s.if}`);
+      if (s.retry.attempts > 1) extra.push(`retry ${s.retry.attempts}× ${s.retry.backoff}`);
+      if (s.timeoutMs !== undefined) extra.push(`timeout ${formatDuration(s.timeoutMs)}`);
+      if (s.resources.length) extra.push(`locks ${s.resources.join(', ')}`);
+      if (extra.length) lines.push(`      ${dim(extra.join(' · '))}`);
+    }
+  });
+  lines.push(`${yellow('★')} critical path: ${summary.criticalPath.join(' → ')} (${formatDuration(summary.estimatedMs)})`);
+  return lines.join('\n');
+}

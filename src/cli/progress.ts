@@ -1,0 +1,37 @@
+import { formatDuration } from '../core/duration.js';
+import type { RunEvent } from '../core/events.js';
+import type { RunState } from '../core/runState.js';
+import { clock, cyan, dim, green, red, yellow } from './format.js';
+
+/**
+ * Plain progress lines, one per event that matters (`[12:01:02] train ▶ started`). The same on a
+ * terminal and in a pipe, minus the colour; the live multi-pane view replaces this in the REPL.
+ */
+export function progressLine(e: RunEvent, state: RunState): string | undefined {
+  const at = dim(`[${clock(e.ts)}]`);
+  switch (e.type) {
+    case 'run.started':
+    case 'run.resumed':
+      return `${at} run ${state.id} ${e.type === 'run.started' ? 'started' : 'resumed'}: ${state.name}, ${state.order.length} steps, up to ${e.parallel} at once`;
+    case 'step.started':
+      return `${at} ${e.step} ${cyan('▶')} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''} on ${e.agent}`;
+    case 'step.progress':
+      return `${at} ${e.step} … ${e.current}/${e.total}${e.message ? ` ${e.message}` : ''}`;
+    case 'step.message':
+      return `${at} ${e.step} ${e.level === 'notice' ? dim('note') : yellow(e.level)}: ${e.text}`;
+    case 'step.succeeded':
+      return `${at} ${e.step} ${green('✔')} ${formatDuration(e.durationMs)}${e.recovered ? ' (finished while baton was down)' : ''}`;
+    case 'step.failed':
+      return `${at} ${e.step} ${red('✖')} ${e.error} (attempt ${e.attempt})`;
+    case 'step.retrying':
+      return `${at} ${e.step} ${yellow('⟳')} retrying in ${formatDuration(e.delayMs)} (attempt ${e.nextAttempt})`;
+    case 'step.skipped':
+      return `${at} ${e.step} ${dim('⤼')} skipped: ${e.reason}`;
+    case 'step.interrupted':
+      return `${at} ${e.step} ${yellow('!')} interrupted: ${e.reason}`;
+    case 'step.cancelled':
+      return `${at} ${e.step} ${red('■')} cancelled`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Everything that happens to a run is one of these events, appended to the store in order. The
+ * state of a run is a fold over them (runState.ts): resume, `baton status` and the UI all read
+ * that fold, so there is one truth.
+ */
+export type RunStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'degraded' | 'cancelled' | 'interrupted';
+export type StepStatus =
+  | 'pending'
+  | 'running'
+  | 'retrying'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'cancelled'
+  | 'interrupted';
+
+export const FINISHED_STEP: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+
+export interface StepSummary {
+  id: string;
+  command?: string;
+  needs: string[];
+}
+
+export type EventBody =
+  | { type: 'run.created'; name: string; steps: StepSummary[] }
+  | { type: 'run.started'; pid: number; host: string; parallel: number }
+  | { type: 'run.resumed'; pid: number; host: string; parallel: number }
+  | { type: 'run.finished'; status: RunStatus; reason?: string }
+  | { type: 'step.started'; step: string; attempt: number; agent: string; workdir: string; logPath: string }
+  | { type: 'step.spawned'; step: string; attempt: number; pid: number }
+  | { type: 'step.progress'; step: string; attempt: number; current: number; total: number; message?: string }
+  | { type: 'step.message'; step: string; attempt: number; level: 'notice' | 'warning' | 'error'; text: string }
+  | {
+      type: 'step.succeeded';
+      step: string;
+      attempt: number;
+      outputs: Record<string, unknown>;
+      durationMs: number;
+      /** True when resume found the attempt had finished while baton was down. */
+      recovered?: boolean;
+    }
+  | {
+      type: 'step.failed';
+      step: string;
+      attempt: number;
+      exitCode: number | null;
+      signal: string | null;
+      error: string;
+      durationMs: number;
+      recovered?: boolean;
+    }
+  | { type: 'step.retrying'; step: string; nextAttempt: number; delayMs: number; retryAt: number }
+  | { type: 'step.skipped'; step: string; reason: string }
+  | { type: 'step.interrupted'; step: string; attempt: number; reason: string }
+  | { type: 'step.cancelled'; step: string; attempt?: number; reason: string };
+
+export type EventType = EventBody['type'];
+
+export type RunEvent = EventBody & { seq: number; ts: number };
+
+/** The step an event is about, if any (also stored in its own column for lookups). */
+export function eventStep(e: EventBody): string | undefined {
+  return 'step' in e ? e.step : undefined;
+}
+
+export function eventAttempt(e: EventBody): number | undefined {
+  if ('attempt' in e) return e.attempt;
+  if (e.type === 'step.retrying') return e.nextAttempt;
+  return undefined;
+}

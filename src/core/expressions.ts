@@ -1,0 +1,126 @@
+import { Environment } from '@marcbachmann/cel-js';
+import { ExpressionError, errorMessage } from './errors.js';
+
+/**
+ * One expression language for conditions and `${{ }}` substitution: CEL, through cel-js, so user
+ * text is parsed and evaluated, never eval'd. Step outputs arrive as JSON numbers (CEL doubles)
+ * while literals like `100` are CEL ints; the mixed operators below let `rows + 1` work as a user expects.
+ */
+const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
+const arithmetic: Record<string, (a: number, b: number) => number> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  '/': (a, b) => a / b,
+};
+for (const [op, fn] of Object.entries(arithmetic)) {
+  env.registerOperator(`double ${op} int`, (a: number, b: bigint) => fn(a, Number(b)));
+  env.registerOperator(`int ${op} double`, (a: bigint, b: number) => fn(Number(a), b));
+}
+
+type Compiled = (ctx: Record<string, unknown>) => unknown;
+const cache = new Map<string, Compiled>();
+
+export function compile(expression: string): Compiled {
+  let fn = cache.get(expression);
+  if (!fn) {
+    try {
+      fn = env.parse(expression) as Compiled;
+    } catch (e) {
+      throw new ExpressionError(`bad expression "${expression}": ${firstLine(errorMessage(e))}`, 'expressions are CEL, e.g. steps.train.outputs.accuracy > 0.9');
+    }
+    cache.set(expression, fn);
+  }
+  return fn;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+/** Plain JS values for the rest of Baton: CEL ints come back as bigint. */
+function toPlain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlain(v)]));
+  return value;
+}
+
+export function evaluate(expression: string, ctx: Record<string, unknown>): unknown {
+  const fn = compile(expression);
+  try {
+    return toPlain(fn(ctx));
+  } catch (e) {
+    throw new ExpressionError(`cannot evaluate "${expression}": ${explain(errorMessage(e), expression, ctx)}`);
+  }
+}
+
+export function evaluateCondition(expression: string, ctx: Record<string, unknown>): boolean {
+  const value = evaluate(expression, ctx);
+  if (typeof value !== 'boolean') throw new ExpressionError(`condition "${expression}" gave ${JSON.stringify(value)}, not true or false`);
+  return value;
+}
+
+function explain(message: string, expression: string, ctx: Record<string, unknown>): string {
+  const key = /No such key: (\S+)/.exec(message)?.[1];
+  const ref = /steps\.([A-Za-z_]\w*)\.outputs/.exec(expression)?.[1];
+  if (key && ref) {
+    const steps = ctx.steps as Record<string, { outputs?: Record<string, unknown> }> | undefined;
+    const outputs = steps?.[ref]?.outputs;
+    if (outputs && !(key in outputs)) {
+      const names = Object.keys(outputs);
+      return `step ${ref} has no output "${key}" (its outputs: ${names.length ? names.join(', ') : 'none'})`;
+    }
+  }
+  return firstLine(message);
+}
+
+const TEMPLATE = /\$\{\{([\s\S]*?)\}\}/g;
+
+/** The expressions inside `${{ }}` in a string. */
+export function templateExpressions(text: string): string[] {
+  return [...text.matchAll(TEMPLATE)].map((m) => (m[1] ?? '').trim());
+}
+
+/**
+ * Substitutes `${{ expr }}` in one string. A string that is exactly one template keeps the
+ * value's type (a number stays a number); otherwise values are joined as text. The result is a
+ * single value: one argv element stays one argv element whatever it contains.
+ */
+export function substitute(text: string, ctx: Record<string, unknown>): unknown {
+  const whole = /^\$\{\{([\s\S]*?)\}\}$/.exec(text);
+  if (whole && !text.slice(3, -2).includes('${{')) return evaluate((whole[1] ?? '').trim(), ctx);
+  return text.replace(TEMPLATE, (_, expr: string) => stringify(evaluate(expr.trim(), ctx)));
+}
+
+/** Substitutes through nested args (objects and lists), leaving non-strings as they are. */
+export function substituteDeep(value: unknown, ctx: Record<string, unknown>): unknown {
+  if (typeof value === 'string') return value.includes('${{') ? substitute(value, ctx) : value;
+  if (Array.isArray(value)) return value.map((v) => substituteDeep(v, ctx));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteDeep(v, ctx)]));
+  }
+  return value;
+}
+
+export function stringify(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Every expression in a value: `${{ }}` templates in strings, recursively. */
+export function expressionsIn(value: unknown): string[] {
+  if (typeof value === 'string') return templateExpressions(value);
+  if (Array.isArray(value)) return value.flatMap(expressionsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(expressionsIn);
+  return [];
+}
+
+/** The step ids an expression reads through `steps.<id>` or `steps["<id>"]`. */
+export function referencedSteps(expression: string): string[] {
+  const ids = new Set<string>();
+  for (const m of expression.matchAll(/\bsteps\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*["']([^"']+)["']\s*\])/g)) ids.add(m[1] ?? m[2] ?? '');
+  return [...ids];
+}

@@ -1,0 +1,174 @@
+import { coerceArg, type AgentDef, type CommandDef } from './command.js';
+import { ancestors, findCycle } from './dag.js';
+import { errorMessage } from './errors.js';
+import { compile, expressionsIn, referencedSteps } from './expressions.js';
+import type { Plan, PlanStep, RetryPolicy } from './plan.js';
+import { planError } from './planSchema.js';
+import { didYouMean } from './similar.js';
+
+/** What a plan is checked against: the registry's commands, the configured agents and resources. */
+export interface Catalog {
+  commands: ReadonlyMap<string, CommandDef>;
+  agents: readonly AgentDef[];
+  resources: Readonly<Record<string, number>>;
+}
+
+export interface ResolvedStep extends PlanStep {
+  capability: string;
+  def?: CommandDef;
+  retry: RetryPolicy;
+  /** Which history an estimate of this step's duration comes from. */
+  estimateKey: string;
+}
+
+export interface ResolvedPlan extends Omit<Plan, 'steps'> {
+  steps: ResolvedStep[];
+}
+
+export const NO_RETRY: RetryPolicy = { attempts: 1, backoff: 'exponential', initialMs: 1000, maxMs: 60_000 };
+
+/** Finds a command by name or alias. */
+export function findCommand(commands: ReadonlyMap<string, CommandDef>, name: string): CommandDef | undefined {
+  const direct = commands.get(name);
+  if (direct) return direct;
+  for (const def of commands.values()) if (def.aliases.includes(name)) return def;
+  return undefined;
+}
+
+function commandNames(commands: ReadonlyMap<string, CommandDef>): string[] {
+  return [...commands.values()].flatMap((d) => [d.name, ...d.aliases]);
+}
+
+/**
+ * Checks a parsed plan against the catalog before anything runs: ids, needs, cycles, commands,
+ * arguments, agents, resources and expressions. Every problem is reported at once.
+ */
+export function resolvePlan(plan: Plan, catalog: Catalog, source: string): ResolvedPlan {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const step of plan.steps) {
+    if (ids.has(step.id)) problems.push(`step "${step.id}": the id is used twice`);
+    ids.add(step.id);
+  }
+  for (const step of plan.steps) {
+    for (const need of step.needs) {
+      if (need === step.id) problems.push(`step "${step.id}": needs itself`);
+      else if (!ids.has(need)) {
+        const hint = didYouMean(need, ids);
+        problems.push(`step "${step.id}": needs unknown step "${need}"${hint ? ` (${hint})` : ''}`);
+      }
+    }
+  }
+  const cycle = findCycle(plan.steps);
+  if (cycle) problems.push(`the steps form a cycle: ${cycle.join(' → ')}`);
+
+  const steps = plan.steps.map((step) => resolveStep(step, catalog, problems));
+  if (!cycle) for (const step of plan.steps) checkExpressions(step, plan.steps, problems);
+  if (problems.length > 0) throw planError(source, problems);
+  return { ...plan, steps };
+}
+
+function resolveStep(step: PlanStep, catalog: Catalog, problems: string[]): ResolvedStep {
+  const where = `step "${step.id}"`;
+  let def: CommandDef | undefined;
+  let capability = 'shell';
+  if (step.command !== undefined) {
+    def = findCommand(catalog.commands, step.command);
+    if (!def) {
+      const hint = didYouMean(step.command, commandNames(catalog.commands));
+      problems.push(`${where}: unknown command "${step.command}"${hint ? ` (${hint})` : ''}; \`baton commands\` lists them`);
+    } else {
+      capability = def.capability;
+      checkArgs(step, def, problems);
+    }
+  } else if (Object.keys(step.args).length > 0) {
+    problems.push(`${where}: "args" only applies to a command; pass values to a raw process inside "run"`);
+  }
+
+  const serving = catalog.agents.filter((a) => a.capabilities.includes(capability));
+  if (step.agent !== undefined) {
+    const agent = catalog.agents.find((a) => a.name === step.agent);
+    if (!agent) {
+      const hint = didYouMean(step.agent, catalog.agents.map((a) => a.name));
+      problems.push(`${where}: unknown agent "${step.agent}"${hint ? ` (${hint})` : ''}`);
+    } else if (!agent.capabilities.includes(capability)) {
+      problems.push(`${where}: agent "${agent.name}" lacks the "${capability}" capability this step needs`);
+    }
+  } else if ((def || step.run) && serving.length === 0) {
+    problems.push(`${where}: no agent has the "${capability}" capability this step needs; add one under "agents" in .baton/config.yaml`);
+  }
+  for (const r of step.resources) {
+    if (!(r in catalog.resources)) {
+      const hint = didYouMean(r, Object.keys(catalog.resources));
+      problems.push(`${where}: unknown resource "${r}"${hint ? ` (${hint})` : ''}; declare it under "resources" in .baton/config.yaml`);
+    }
+  }
+  const args = def ? withDefaults(step.args, def) : step.args;
+  const resolved: ResolvedStep = {
+    ...step,
+    args,
+    capability,
+    retry: step.retry ?? def?.retry ?? NO_RETRY,
+    estimateKey: def ? def.name : `run:${(step.run?.[0] ?? '').split('/').pop() ?? ''}`,
+  };
+  if (def) {
+    resolved.def = def;
+    resolved.command = def.name;
+    if (resolved.timeoutMs === undefined && def.timeoutMs !== undefined) resolved.timeoutMs = def.timeoutMs;
+  }
+  return resolved;
+}
+
+function withDefaults(args: Record<string, unknown>, def: CommandDef): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(def.args)) if (spec.default !== undefined) out[name] = spec.default;
+  return { ...out, ...args };
+}
+
+function isTemplated(value: unknown): boolean {
+  return expressionsIn(value).length > 0;
+}
+
+function checkArgs(step: PlanStep, def: CommandDef, problems: string[]): void {
+  const where = `step "${step.id}"`;
+  for (const [name, value] of Object.entries(step.args)) {
+    const spec = def.args[name];
+    if (!spec) {
+      const hint = didYouMean(name, Object.keys(def.args));
+      const known = Object.keys(def.args).join(', ') || 'none';
+      problems.push(`${where}: command "${def.name}" has no argument "${name}"${hint ? ` (${hint})` : ` (it takes: ${known})`}`);
+      continue;
+    }
+    if (isTemplated(value)) continue;
+    const checked = coerceArg(name, spec, value);
+    if ('problem' in checked) problems.push(`${where}: ${checked.problem}`);
+  }
+  for (const [name, spec] of Object.entries(def.args)) {
+    if (spec.required && spec.default === undefined && !(name in step.args)) {
+      problems.push(`${where}: command "${def.name}" needs argument "${name}"`);
+    }
+  }
+}
+
+function checkExpressions(step: PlanStep, all: readonly PlanStep[], problems: string[]): void {
+  const where = `step "${step.id}"`;
+  const expressions = [...(step.if !== undefined ? [step.if] : []), ...expressionsIn(step.args), ...expressionsIn(step.run ?? []), ...expressionsIn(step.env)];
+  const upstream = ancestors(all, step.id);
+  const known = new Set(all.map((s) => s.id));
+  for (const expression of expressions) {
+    try {
+      compile(expression);
+    } catch (e) {
+      problems.push(`${where}: ${errorMessage(e)}`);
+      continue;
+    }
+    for (const ref of referencedSteps(expression)) {
+      if (!known.has(ref)) {
+        const hint = didYouMean(ref, known);
+        problems.push(`${where}: "${expression}" reads unknown step "${ref}"${hint ? ` (${hint})` : ''}`);
+      } else if (!upstream.has(ref)) {
+        problems.push(`${where}: "${expression}" reads step "${ref}" but does not depend on it; add ${ref} to needs`);
+      }
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { ValidationError } from './errors.js';
+import { RESERVED_STEP_FIELDS, STEP_ID, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
+import { didYouMean } from './similar.js';
+
+export const durationInput = z.union([z.string(), z.number().nonnegative()]);
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const retryInput = z.union([
+  z.number().int().min(1).max(100),
+  z.strictObject({
+    attempts: z.number().int().min(1).max(100),
+    backoff: z.enum(['exponential', 'fixed']).default('exponential'),
+    initial: durationInput.default('1s'),
+    max: durationInput.default('60s'),
+  }),
+]);
+
+const STEP_FIELDS = {
+  id: z.string().regex(STEP_ID, 'must be letters, digits and _, starting with a letter (it is used as steps.<id> in expressions)'),
+  description: z.string().optional(),
+  command: z.string().min(1).optional(),
+  run: z
+    .array(scalar.transform(String), { error: 'run takes an argv list such as [node, prep.js, --rows, "10"]; a shell string is never run' })
+    .min(1)
+    .optional(),
+  args: z.record(z.string(), z.unknown()).default({}),
+  needs: z.union([z.string(), z.array(z.string())]).default([]),
+  if: z.union([z.string().min(1), z.boolean()]).optional(),
+  retry: retryInput.optional(),
+  timeout: durationInput.optional(),
+  resources: z.union([z.string(), z.array(z.string())]).default([]),
+  agent: z.string().optional(),
+  env: z.record(z.string(), scalar.transform(String)).default({}),
+  priority: z.number().int().default(0),
+};
+
+const stepInput = z.strictObject(STEP_FIELDS);
+
+const planInput = z.strictObject({
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  vars: z.record(z.string(), z.unknown()).default({}),
+  env: z.record(z.string(), scalar.transform(String)).default({}),
+  steps: z.array(z.unknown()).min(1, 'a plan needs at least one step'),
+});
+
+const KNOWN_STEP_FIELDS = Object.keys(STEP_FIELDS);
+
+export function toRetry(input: z.infer<typeof retryInput>, where: string): RetryPolicy {
+  if (typeof input === 'number') return { attempts: input, backoff: 'exponential', initialMs: 1000, maxMs: 60_000 };
+  return {
+    attempts: input.attempts,
+    backoff: input.backoff,
+    initialMs: parseDuration(input.initial, `${where}.retry.initial`),
+    maxMs: parseDuration(input.max, `${where}.retry.max`),
+  };
+}
+
+function list(value: string | string[]): string[] {
+  return typeof value === 'string' ? [value] : value;
+}
+
+function formatIssue(issue: z.core.$ZodIssue, prefix: string, known: string[]): string {
+  const path = issue.path.map(String).join('.');
+  const where = path ? `${prefix}${prefix ? '.' : ''}${path}` : prefix || 'plan';
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys
+      .map((key) => {
+        const reserved = (RESERVED_STEP_FIELDS as readonly string[]).includes(key);
+        if (reserved) return `${where}: "${key}" is reserved for control flow and not supported yet`;
+        const hint = didYouMean(key, known);
+        return `${where}: unknown field "${key}"${hint ? ` (${hint})` : ''}`;
+      })
+      .join('\n');
+  }
+  return `${where}: ${issue.message}`;
+}
+
+function stepLabel(raw: unknown, index: number): string {
+  const id = typeof raw === 'object' && raw !== null && 'id' in raw ? (raw).id : undefined;
+  return typeof id === 'string' ? `step "${id}"` : `steps[${index}]`;
+}
+
+/**
+ * Validates untrusted plan data (parsed YAML or JSON) and returns the plan. Every problem is
+ * collected, each naming the step and the field, so a user fixes a file in one pass.
+ */
+export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): Plan {
+  const problems: string[] = [];
+  const top = planInput.safeParse(raw);
+  if (!top.success) {
+    for (const issue of top.error.issues) problems.push(...formatIssue(issue, '', ['name', 'description', 'vars', 'env', 'steps']).split('\n'));
+    throw planError(source, problems);
+  }
+  const steps: PlanStep[] = [];
+  top.data.steps.forEach((rawStep, index) => {
+    const label = stepLabel(rawStep, index);
+    const parsed = stepInput.safeParse(rawStep);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push(...formatIssue(issue, label, KNOWN_STEP_FIELDS).split('\n'));
+      return;
+    }
+    const s = parsed.data;
+    const kinds = [s.command, s.run].filter((k) => k !== undefined).length;
+    if (kinds !== 1) {
+      problems.push(`${label}: give exactly one of "command" (a registered command) or "run" (an argv list)`);
+      return;
+    }
+    try {
+      const step: PlanStep = {
+        id: s.id,
+        args: s.args,
+        needs: list(s.needs),
+        resources: list(s.resources),
+        env: s.env,
+        priority: s.priority,
+      };
+      if (s.description !== undefined) step.description = s.description;
+      if (s.command !== undefined) step.command = s.command;
+      if (s.run !== undefined) step.run = s.run;
+      if (s.if !== undefined) step.if = String(s.if);
+      if (s.retry !== undefined) step.retry = toRetry(s.retry, label);
+      if (s.timeout !== undefined) step.timeoutMs = parseDuration(s.timeout, `${label}.timeout`);
+      if (s.agent !== undefined) step.agent = s.agent;
+      steps.push(step);
+    } catch (e) {
+      problems.push(e instanceof Error ? e.message : String(e));
+    }
+  });
+  if (problems.length > 0) throw planError(source, problems);
+  const plan: Plan = { name: top.data.name ?? defaultName, vars: top.data.vars, env: top.data.env, steps };
+  if (top.data.description !== undefined) plan.description = top.data.description;
+  return plan;
+}
+
+export function planError(source: string, problems: string[]): ValidationError {
+  const first = problems[0] ?? 'invalid plan';
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  return new ValidationError(`${source}: ${first}${more}`, problems, 'fix the plan file and run again');
+}

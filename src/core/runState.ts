@@ -1,0 +1,181 @@
+import type { EventBody, RunEvent, RunStatus, StepStatus } from './events.js';
+
+export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
+
+export interface AttemptState {
+  n: number;
+  status: AttemptStatus;
+  agent: string;
+  workdir: string;
+  logPath: string;
+  pid?: number;
+  startedAt: number;
+  finishedAt?: number;
+  exitCode?: number | null;
+  error?: string;
+}
+
+export interface StepState {
+  id: string;
+  command?: string;
+  needs: string[];
+  status: StepStatus;
+  attempts: AttemptState[];
+  outputs: Record<string, unknown>;
+  startedAt?: number;
+  finishedAt?: number;
+  durationMs?: number;
+  error?: string;
+  reason?: string;
+  progress?: { current: number; total: number; message?: string };
+  retryAt?: number;
+  recovered?: boolean;
+}
+
+export interface RunState {
+  id: string;
+  name: string;
+  status: RunStatus;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  owner?: { pid: number; host: string };
+  parallel?: number;
+  reason?: string;
+  order: string[];
+  steps: Record<string, StepState>;
+  lastSeq: number;
+}
+
+export function emptyRun(id: string): RunState {
+  return { id, name: '', status: 'pending', createdAt: 0, order: [], steps: {}, lastSeq: 0 };
+}
+
+/**
+ * Applies one event to a run's state, in place (folding 100k events must stay fast). The same
+ * function serves the live engine, resume and the status tables.
+ */
+export function applyEvent(run: RunState, event: RunEvent): RunState {
+  run.lastSeq = event.seq;
+  const e: EventBody = event;
+  switch (e.type) {
+    case 'run.created':
+      run.name = e.name;
+      run.createdAt = event.ts;
+      run.order = e.steps.map((s) => s.id);
+      for (const s of e.steps) {
+        const step: StepState = { id: s.id, needs: s.needs, status: 'pending', attempts: [], outputs: {} };
+        if (s.command !== undefined) step.command = s.command;
+        run.steps[s.id] = step;
+      }
+      return run;
+    case 'run.started':
+    case 'run.resumed':
+      run.status = 'running';
+      run.startedAt ??= event.ts;
+      delete run.finishedAt;
+      delete run.reason;
+      run.owner = { pid: e.pid, host: e.host };
+      run.parallel = e.parallel;
+      return run;
+    case 'run.finished':
+      run.status = e.status;
+      run.finishedAt = event.ts;
+      if (e.reason !== undefined) run.reason = e.reason;
+      return run;
+    default:
+      applyStepEvent(run, e, event.ts);
+      return run;
+  }
+}
+
+function applyStepEvent(run: RunState, e: Exclude<EventBody, { type: `run.${string}` }>, ts: number): void {
+  const step = run.steps[e.step];
+  if (!step) return;
+  const attempt = 'attempt' in e && e.attempt !== undefined ? step.attempts[e.attempt - 1] : undefined;
+  switch (e.type) {
+    case 'step.started':
+      step.status = 'running';
+      step.startedAt = ts;
+      delete step.finishedAt;
+      delete step.error;
+      delete step.reason;
+      delete step.retryAt;
+      delete step.progress;
+      step.attempts[e.attempt - 1] = { n: e.attempt, status: 'running', agent: e.agent, workdir: e.workdir, logPath: e.logPath, startedAt: ts };
+      return;
+    case 'step.spawned':
+      if (attempt) attempt.pid = e.pid;
+      return;
+    case 'step.progress': {
+      const progress: StepState['progress'] = { current: e.current, total: e.total };
+      if (e.message !== undefined) progress.message = e.message;
+      step.progress = progress;
+      return;
+    }
+    case 'step.message':
+      return;
+    case 'step.succeeded':
+      step.status = 'succeeded';
+      step.outputs = e.outputs;
+      step.finishedAt = ts;
+      step.durationMs = e.durationMs;
+      if (e.recovered) step.recovered = true;
+      finishAttempt(attempt, 'succeeded', ts, 0);
+      return;
+    case 'step.failed':
+      step.status = 'failed';
+      step.error = e.error;
+      step.finishedAt = ts;
+      step.durationMs = e.durationMs;
+      finishAttempt(attempt, 'failed', ts, e.exitCode, e.error);
+      return;
+    case 'step.retrying':
+      step.status = 'retrying';
+      step.retryAt = e.retryAt;
+      return;
+    case 'step.skipped':
+      step.status = 'skipped';
+      step.reason = e.reason;
+      step.finishedAt = ts;
+      return;
+    case 'step.interrupted':
+      step.status = 'interrupted';
+      step.reason = e.reason;
+      finishAttempt(attempt, 'interrupted', ts, undefined, e.reason);
+      return;
+    case 'step.cancelled':
+      step.status = 'cancelled';
+      step.reason = e.reason;
+      finishAttempt(attempt, 'cancelled', ts, undefined, e.reason);
+      return;
+  }
+}
+
+function finishAttempt(attempt: AttemptState | undefined, status: AttemptStatus, ts: number, exitCode?: number | null, error?: string): void {
+  if (!attempt) return;
+  attempt.status = status;
+  attempt.finishedAt = ts;
+  if (exitCode !== undefined) attempt.exitCode = exitCode;
+  if (error !== undefined) attempt.error = error;
+}
+
+export function foldEvents(id: string, events: Iterable<RunEvent>, from: RunState = emptyRun(id)): RunState {
+  for (const e of events) applyEvent(from, e);
+  return from;
+}
+
+/** A run recorded as running whose owner process is gone was interrupted (a crash, kill -9, reboot). */
+export function effectiveStatus(run: RunState, ownerAlive: (pid: number, host: string) => boolean): RunStatus {
+  if (run.status === 'running' && run.owner && !ownerAlive(run.owner.pid, run.owner.host)) return 'interrupted';
+  return run.status;
+}
+
+export function countByStatus(run: RunState): Record<StepStatus, number> {
+  const counts: Record<StepStatus, number> = { pending: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, interrupted: 0 };
+  for (const id of run.order) {
+    const s = run.steps[id];
+    if (s) counts[s.status]++;
+  }
+  return counts;
+}

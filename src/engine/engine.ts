@@ -1,0 +1,369 @@
+import { hostname } from 'node:os';
+import { remainingTime } from '../core/dag.js';
+import { errorMessage, ExpressionError } from '../core/errors.js';
+import { evaluateCondition } from '../core/expressions.js';
+import type { ResolvedStep } from '../core/planCheck.js';
+import { retryDelay, shouldRetry } from '../core/retry.js';
+import type { RunState, StepState } from '../core/runState.js';
+import { Slots } from '../core/slots.js';
+import { parseProtocolLine } from '../core/stepProtocol.js';
+import type { Executor, RunningStep, StepResult } from '../executors/executor.js';
+import type { Config } from '../registry/config.js';
+import type { EventLog } from '../store/eventLog.js';
+import type { StoredPlan } from '../store/runs.js';
+import { allowedEnv, buildStepProcess, expressionContext, StepInputError } from './stepInputs.js';
+import { runPaths, type RunPaths } from './workspace.js';
+
+export interface EngineDeps {
+  executor: Executor;
+  config: Config;
+  projectDir: string;
+  /** Baton's own environment; steps see only the allowlisted part of it. */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface EngineOptions {
+  parallel: number;
+  /** Mean past duration per command (ms), for critical-path priorities. */
+  history: ReadonlyMap<string, number>;
+}
+
+interface Active {
+  handle: RunningStep;
+  agent: string;
+  resources: readonly string[];
+}
+
+const PROGRESS_INTERVAL_MS = 200;
+const MESSAGES_PER_ATTEMPT = 200;
+
+/**
+ * Runs one plan: starts ready steps within the limits (parallelism, agent slots, resources),
+ * critical path first, and records every change through the run's EventLog. It holds no state
+ * of its own that the log does not: resume builds a new engine over the folded log.
+ */
+export class RunEngine {
+  private readonly steps: Map<string, ResolvedStep>;
+  private readonly running = new Map<string, Active>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly slots: Slots;
+  private readonly paths: RunPaths;
+  private readonly baseEnv: Record<string, string>;
+  private readonly budgetBase = new Map<string, number>();
+  private readonly lastProgress = new Map<string, number>();
+  private readonly messageCount = new Map<string, number>();
+  private queue: string[] = [];
+  /** Steps this session still has to settle; their recorded status from an earlier session no longer counts. */
+  private readonly toRun = new Set<string>();
+  private cancelReason: string | undefined;
+  private finished = false;
+  private resolveRun: ((state: RunState) => void) | undefined;
+  private rejectRun: ((e: unknown) => void) | undefined;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly log: EventLog,
+    private readonly stored: StoredPlan,
+    private readonly opts: EngineOptions,
+  ) {
+    this.steps = new Map(stored.plan.steps.map((s) => [s.id, s]));
+    this.slots = new Slots(deps.config.agents, deps.config.resources);
+    this.paths = runPaths(deps.projectDir, log.state.id);
+    this.baseEnv = allowedEnv(deps.env, deps.config.envAllow);
+  }
+
+  get state(): RunState {
+    return this.log.state;
+  }
+
+  /** Runs (or resumes) to the end; resolves with the final state, whatever the outcome. */
+  execute(mode: 'start' | 'resume'): Promise<RunState> {
+    const state = this.state;
+    const body = { pid: process.pid, host: hostname(), parallel: this.opts.parallel };
+    this.log.append(mode === 'start' ? { type: 'run.started', ...body } : { type: 'run.resumed', ...body });
+    this.log.flush();
+
+    const estimate = (id: string) => {
+      const step = this.steps.get(id);
+      return (step && this.opts.history.get(step.estimateKey)) ?? step?.def?.estimateMs ?? 1000;
+    };
+    const remaining = remainingTime(this.stored.plan.steps, estimate);
+    const index = new Map(state.order.map((id, i) => [id, i]));
+    const rank = (id: string) => [this.steps.get(id)?.priority ?? 0, remaining.get(id) ?? 0, -(index.get(id) ?? 0)];
+    this.queue = state.order
+      .filter((id) => state.steps[id]?.status !== 'succeeded')
+      .sort((a, b) => {
+        const [ra, rb] = [rank(a), rank(b)];
+        for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return (rb[i] ?? 0) - (ra[i] ?? 0);
+        return 0;
+      });
+    for (const id of this.queue) {
+      this.toRun.add(id);
+      const s = state.steps[id] as StepState;
+      this.budgetBase.set(id, s.status === 'retrying' ? Math.max(0, s.attempts.length - 1) : s.attempts.length);
+      if (s.status === 'retrying' && s.retryAt !== undefined) this.waitForRetry(id, Math.max(0, s.retryAt - Date.now()));
+    }
+
+    return new Promise<RunState>((resolve, reject) => {
+      this.resolveRun = resolve;
+      this.rejectRun = reject;
+      this.pump();
+    });
+  }
+
+  /** Stops the run cleanly: running steps get SIGTERM (then SIGKILL), waiting retries are dropped. */
+  cancel(reason = 'cancelled by the user'): void {
+    if (this.finished) return;
+    this.cancelReason ??= reason;
+    for (const [id, timer] of this.timers) {
+      clearTimeout(timer);
+      this.timers.delete(id);
+      this.log.append({ type: 'step.cancelled', step: id, reason });
+    }
+    for (const active of this.running.values()) active.handle.cancel();
+    this.pump();
+  }
+
+  /** Second Ctrl-C: no grace period. */
+  kill(): void {
+    this.cancel();
+    for (const active of this.running.values()) active.handle.kill();
+  }
+
+  private pump(): void {
+    if (this.finished) return;
+    try {
+      // Skipping or failing a step can unblock others earlier in the queue: go round until still.
+      while (this.cancelReason === undefined && this.startReady());
+      if (this.running.size === 0 && this.timers.size === 0) this.finish();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Starts what can start; true when it settled a step without starting it (skipped or failed). */
+  private startReady(): boolean {
+    const state = this.state;
+    let settled = false;
+    const next: string[] = [];
+    for (const id of this.queue) {
+      if (!this.toRun.has(id)) continue;
+      if (this.running.has(id) || this.timers.has(id)) {
+        next.push(id);
+        continue;
+      }
+      const step = this.steps.get(id) as ResolvedStep;
+      // A need still queued in this session will run again, whatever an earlier session left.
+      const blocked = step.needs.find((n) => {
+        const status = state.steps[n]?.status;
+        return !this.toRun.has(n) && (status === 'failed' || status === 'skipped' || status === 'cancelled');
+      });
+      if (blocked !== undefined) {
+        const status = state.steps[blocked]?.status ?? 'failed';
+        this.log.append({ type: 'step.skipped', step: id, reason: `needs ${blocked}, which ${status === 'skipped' ? 'was skipped' : status}` });
+        this.settle(id);
+        settled = true;
+        continue;
+      }
+      if (!step.needs.every((n) => !this.toRun.has(n) && state.steps[n]?.status === 'succeeded') || this.running.size >= this.opts.parallel) {
+        next.push(id);
+        continue;
+      }
+      if (step.if !== undefined && !this.conditionHolds(step)) {
+        this.settle(id);
+        settled = true;
+        continue;
+      }
+      const agent = this.slots.acquire({ capability: step.capability, agent: step.agent, preferred: step.def?.agent, resources: step.resources });
+      if (agent === undefined) {
+        next.push(id);
+        continue;
+      }
+      if (this.startStep(step, agent)) next.push(id);
+      else {
+        this.settle(id);
+        settled = true;
+      }
+    }
+    this.queue = next;
+    return settled;
+  }
+
+  /** The step is done for this session: succeeded, finally failed, skipped or cancelled. */
+  private settle(id: string): void {
+    this.toRun.delete(id);
+  }
+
+  /** Evaluates `if:`; a false condition skips the step, an error fails it. */
+  private conditionHolds(step: ResolvedStep): boolean {
+    const expression = step.if as string;
+    let holds: boolean;
+    try {
+      holds = evaluateCondition(expression, expressionContext(this.context()));
+    } catch (e) {
+      this.recordInputFailure(step.id, `if: ${errorMessage(e)}`);
+      return false;
+    }
+    if (!holds) this.log.append({ type: 'step.skipped', step: step.id, reason: `if: ${expression} was false` });
+    return holds;
+  }
+
+  private context() {
+    return { plan: this.stored.plan, state: this.state, workspace: this.paths.workspace, env: this.baseEnv };
+  }
+
+  private recordInputFailure(id: string, error: string): void {
+    const attempt = (this.state.steps[id]?.attempts.length ?? 0) + 1;
+    const paths = this.paths;
+    this.log.append({ type: 'step.started', step: id, attempt, agent: '-', workdir: paths.stepDir(id), logPath: paths.logPath(id, attempt) });
+    this.log.append({ type: 'step.failed', step: id, attempt, exitCode: null, signal: null, error, durationMs: 0 });
+  }
+
+  /** False when the step failed before it could start (bad inputs). */
+  private startStep(step: ResolvedStep, agent: string): boolean {
+    const id = step.id;
+    const attempt = (this.state.steps[id]?.attempts.length ?? 0) + 1;
+    const p = this.paths;
+    let proc;
+    try {
+      proc = buildStepProcess(step, this.context(), this.stored.baseDir, this.baseEnv);
+    } catch (e) {
+      this.slots.release(agent, step.resources);
+      if (e instanceof StepInputError || e instanceof ExpressionError) {
+        this.recordInputFailure(id, errorMessage(e));
+        return false;
+      }
+      throw e;
+    }
+    const env = {
+      ...proc.env,
+      BATON_RUN_ID: this.state.id,
+      BATON_STEP_ID: id,
+      BATON_ATTEMPT: String(attempt),
+      BATON_WORKSPACE: p.workspace,
+      BATON_OUTPUT: p.outputPath(id, attempt),
+      BATON_PROJECT_DIR: this.deps.projectDir,
+      BATON_PLAN_DIR: this.stored.baseDir,
+    };
+    this.log.append({ type: 'step.started', step: id, attempt, agent, workdir: p.stepDir(id), logPath: p.logPath(id, attempt) });
+    // Durable before the process exists, so a crash from here on leaves a trail resume can follow.
+    this.log.flush();
+    const spec = {
+      runId: this.state.id,
+      stepId: id,
+      attempt,
+      argv: proc.argv,
+      cwd: p.stepDir(id),
+      env,
+      attemptDir: p.attemptDir(id, attempt),
+      outputPath: p.outputPath(id, attempt),
+      logPath: p.logPath(id, attempt),
+      killGraceMs: this.deps.config.killGraceMs,
+    } as Parameters<Executor['start']>[0];
+    const timeout = step.timeoutMs ?? this.deps.config.defaultTimeoutMs ?? undefined;
+    if (timeout !== undefined) spec.timeoutMs = timeout;
+    const handle = this.deps.executor.start(spec, {
+      onSpawn: (pid) => this.log.append({ type: 'step.spawned', step: id, attempt, pid }),
+      onLine: (line) => this.onLine(id, attempt, line),
+    });
+    this.running.set(id, { handle, agent, resources: step.resources });
+    handle.result.then(
+      (result) => this.onResult(step, attempt, agent, result),
+      (e: unknown) => this.fail(e),
+    );
+    return true;
+  }
+
+  private onLine(id: string, attempt: number, line: string): void {
+    const msg = parseProtocolLine(line);
+    if (!msg) return;
+    if (msg.kind === 'progress') {
+      const now = Date.now();
+      if (now - (this.lastProgress.get(id) ?? 0) < PROGRESS_INTERVAL_MS && msg.current < msg.total) return;
+      this.lastProgress.set(id, now);
+      const e = { type: 'step.progress' as const, step: id, attempt, current: msg.current, total: msg.total };
+      this.log.append(msg.message !== undefined ? { ...e, message: msg.message } : e);
+    } else {
+      const n = (this.messageCount.get(id) ?? 0) + 1;
+      this.messageCount.set(id, n);
+      if (n <= MESSAGES_PER_ATTEMPT) this.log.append({ type: 'step.message', step: id, attempt, level: msg.level, text: msg.text.slice(0, 1000) });
+    }
+  }
+
+  private onResult(step: ResolvedStep, attempt: number, agent: string, r: StepResult): void {
+    const id = step.id;
+    this.running.delete(id);
+    this.slots.release(agent, step.resources);
+    this.messageCount.delete(id);
+    try {
+      this.settle(id);
+      if (r.exitCode === 0 && !r.error && !r.timedOut && !r.cancelled) {
+        this.log.append({ type: 'step.succeeded', step: id, attempt, outputs: r.outputs, durationMs: r.durationMs });
+      } else if (r.cancelled && this.cancelReason !== undefined) {
+        this.log.append({ type: 'step.cancelled', step: id, attempt, reason: this.cancelReason });
+      } else {
+        const error = describeFailure(r, step.timeoutMs ?? this.deps.config.defaultTimeoutMs);
+        this.log.append({ type: 'step.failed', step: id, attempt, exitCode: r.exitCode, signal: r.signal, error, durationMs: r.durationMs });
+        const used = attempt - (this.budgetBase.get(id) ?? 0);
+        if (this.cancelReason === undefined && shouldRetry(step.retry, used)) {
+          const delayMs = retryDelay(step.retry, used + 1);
+          this.log.append({ type: 'step.retrying', step: id, nextAttempt: attempt + 1, delayMs, retryAt: Date.now() + delayMs });
+          this.toRun.add(id);
+          this.waitForRetry(id, delayMs);
+        }
+      }
+      this.log.flush();
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    this.pump();
+  }
+
+  private waitForRetry(id: string, delayMs: number): void {
+    this.timers.set(
+      id,
+      setTimeout(() => {
+        this.timers.delete(id);
+        this.pump();
+      }, delayMs),
+    );
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    const state = this.state;
+    const failed = state.order.filter((id) => state.steps[id]?.status === 'failed');
+    if (this.cancelReason !== undefined) {
+      this.log.append({ type: 'run.finished', status: 'cancelled', reason: this.cancelReason });
+    } else if (failed.length > 0) {
+      this.log.append({ type: 'run.finished', status: 'failed', reason: `${failed.join(', ')} failed` });
+    } else {
+      this.log.append({ type: 'run.finished', status: 'succeeded' });
+    }
+    this.finished = true;
+    try {
+      this.log.flush();
+      this.resolveRun?.(state);
+    } catch (e) {
+      this.rejectRun?.(e);
+    }
+  }
+
+  /** A store failure (disk full, database gone): stop everything, then report. */
+  private fail(e: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const active of this.running.values()) active.handle.kill();
+    this.rejectRun?.(e);
+  }
+}
+
+export function describeFailure(r: StepResult, timeoutMs: number | null | undefined): string {
+  if (r.timedOut) return `timed out after ${Math.round((timeoutMs ?? 0) / 1000)}s`;
+  if (r.error) return r.error;
+  if (r.exitCode === 127) return 'exit code 127: the program was not found';
+  if (r.exitCode !== null) return `exit code ${r.exitCode}`;
+  return `killed by ${r.signal ?? 'a signal'}`;
+}

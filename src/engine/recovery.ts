@@ -1,0 +1,73 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseOutputs } from '../core/stepProtocol.js';
+import { errorMessage } from '../core/errors.js';
+import { attemptFiles } from '../executors/local.js';
+import { groupRunsAttempt, terminateGroup } from '../executors/processGroup.js';
+import type { EventLog } from '../store/eventLog.js';
+import { runPaths } from './workspace.js';
+
+export interface Recovered {
+  step: string;
+  attempt: number;
+  outcome: 'killed' | 'finished' | 'lost';
+}
+
+function readNumber(path: string): number | undefined {
+  try {
+    const text = readFileSync(path, 'utf8').trim();
+    return text === '' ? undefined : Number(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Settles attempts that were in flight when baton died. A process group still running is an
+ * orphan: it is stopped (SIGTERM, then SIGKILL) and its attempt marked interrupted. An attempt
+ * whose exit file shows it finished while baton was down keeps its result, so work that completed
+ * is never done twice.
+ */
+export async function recoverInFlight(log: EventLog, projectDir: string, graceMs: number): Promise<Recovered[]> {
+  const state = log.state;
+  const paths = runPaths(projectDir, state.id);
+  const out: Recovered[] = [];
+  for (const id of state.order) {
+    const step = state.steps[id];
+    const attempt = step?.attempts[step.attempts.length - 1];
+    if (!step || step.status !== 'running' || !attempt) continue;
+    const n = attempt.n;
+    const dir = paths.attemptDir(id, n);
+    const { pidFile, exitFile } = attemptFiles(dir);
+    const pgid = attempt.pid ?? readNumber(pidFile);
+    if (pgid !== undefined && groupRunsAttempt(pgid, exitFile)) {
+      await terminateGroup(pgid, graceMs);
+      log.append({ type: 'step.interrupted', step: id, attempt: n, reason: `baton stopped while it ran; its process group ${pgid} was stopped` });
+      out.push({ step: id, attempt: n, outcome: 'killed' });
+      continue;
+    }
+    const code = readNumber(exitFile);
+    const durationMs = Math.max(0, Date.now() - attempt.startedAt);
+    if (code === 0) {
+      let outputs: Record<string, unknown> = {};
+      try {
+        const path = paths.outputPath(id, n);
+        if (existsSync(path)) outputs = parseOutputs(readFileSync(path, 'utf8'));
+      } catch (e) {
+        log.append({ type: 'step.failed', step: id, attempt: n, exitCode: 0, signal: null, error: `its output file could not be read: ${errorMessage(e)}`, durationMs, recovered: true });
+        out.push({ step: id, attempt: n, outcome: 'finished' });
+        continue;
+      }
+      log.append({ type: 'step.succeeded', step: id, attempt: n, outputs, durationMs, recovered: true });
+      out.push({ step: id, attempt: n, outcome: 'finished' });
+    } else if (code !== undefined && code < 128) {
+      log.append({ type: 'step.failed', step: id, attempt: n, exitCode: code, signal: null, error: `exit code ${code}`, durationMs, recovered: true });
+      out.push({ step: id, attempt: n, outcome: 'finished' });
+    } else {
+      // Killed by a signal (often SIGPIPE once baton's end of its output pipe closed) or no trace at all.
+      log.append({ type: 'step.interrupted', step: id, attempt: n, reason: 'baton stopped while it ran' });
+      out.push({ step: id, attempt: n, outcome: 'lost' });
+    }
+  }
+  log.flush();
+  return out;
+}

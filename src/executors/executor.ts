@@ -1,0 +1,48 @@
+/**
+ * Where a step runs. The engine hands over a fully resolved process description and gets back
+ * lines and a result; it never touches child_process itself, so a queue-backed executor can
+ * replace the local one unchanged.
+ */
+export interface StepSpec {
+  runId: string;
+  stepId: string;
+  attempt: number;
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Holds the attempt's output file, pid file and exit file. */
+  attemptDir: string;
+  outputPath: string;
+  logPath: string;
+  timeoutMs?: number;
+  killGraceMs: number;
+}
+
+export interface StepHandlers {
+  onSpawn(pid: number): void;
+  /** Each complete stdout line (without its newline); long lines arrive cut at LINE_LIMIT. */
+  onLine(line: string): void;
+}
+
+export interface StepResult {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  outputs: Record<string, unknown>;
+  /** Set when the process could not start or its output file was unreadable. */
+  error?: string;
+}
+
+export interface RunningStep {
+  result: Promise<StepResult>;
+  /** SIGTERM to the step's process group, SIGKILL after the grace period. */
+  cancel(): void;
+  /** SIGKILL at once. */
+  kill(): void;
+}
+
+export interface Executor {
+  start(spec: StepSpec, handlers: StepHandlers): RunningStep;
+}

@@ -1,0 +1,89 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { ArgSpec, CommandDef } from '../core/command.js';
+import { parseDuration } from '../core/duration.js';
+import { ValidationError, errorMessage } from '../core/errors.js';
+import { durationInput, retryInput, toRetry } from '../core/planSchema.js';
+
+const argSpec = z.strictObject({
+  type: z.enum(['string', 'path', 'integer', 'number', 'boolean', 'list', 'object', 'any']).default('string'),
+  description: z.string().optional(),
+  default: z.unknown().optional(),
+  required: z.boolean().default(false),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  enum: z.array(z.string()).optional(),
+});
+
+const frontMatter = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and -'),
+  description: z.string().min(1),
+  capability: z.string().min(1),
+  agent: z.string().optional(),
+  aliases: z.array(z.string()).default([]),
+  args: z.record(z.string(), argSpec).default({}),
+  outputs: z.array(z.string()).default([]),
+  run: z.union([z.string().regex(/^builtin:[a-z][a-z0-9-]*$/, 'a string must be builtin:NAME; give any other program as an argv list'), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)]),
+  retry: retryInput.optional(),
+  timeout: durationInput.optional(),
+  estimate: durationInput.default('1s'),
+  examples: z.array(z.string()).default([]),
+});
+
+/** Splits `---\nYAML\n---\nbody` into its two parts. */
+export function splitFrontMatter(text: string): { yaml: string; body: string } | undefined {
+  const m = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/.exec(text);
+  return m ? { yaml: m[1] ?? '', body: (m[2] ?? '').trim() } : undefined;
+}
+
+/** Parses one command file; errors name the file and the field. */
+export function parseCommandFile(text: string, source: string): CommandDef {
+  const parts = splitFrontMatter(text);
+  if (!parts) throw new ValidationError(`${source}: no YAML front matter (the file must start with a --- block)`);
+  let data: unknown;
+  try {
+    data = parseYaml(parts.yaml);
+  } catch (e) {
+    throw new ValidationError(`${source}: the front matter is not valid YAML: ${errorMessage(e).split('\n')[0]}`);
+  }
+  const parsed = frontMatter.safeParse(data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => {
+      const field = i.path.map(String).join('.') || 'front matter';
+      return i.code === 'unrecognized_keys' ? `${field}: unknown field(s) ${i.keys.join(', ')}` : `${field}: ${i.message}`;
+    });
+    throw new ValidationError(`${source}: ${issues[0] ?? 'invalid'}`, issues);
+  }
+  const f = parsed.data;
+  const args: Record<string, ArgSpec> = {};
+  for (const [name, spec] of Object.entries(f.args)) {
+    const a: ArgSpec = { type: spec.type, required: spec.required };
+    if (spec.description !== undefined) a.description = spec.description;
+    if (spec.default !== undefined) a.default = spec.default;
+    if (spec.min !== undefined) a.min = spec.min;
+    if (spec.max !== undefined) a.max = spec.max;
+    if (spec.enum !== undefined) a.enum = spec.enum;
+    args[name] = a;
+  }
+  try {
+    const def: CommandDef = {
+      name: f.name,
+      description: f.description,
+      capability: f.capability,
+      aliases: f.aliases,
+      args,
+      outputs: f.outputs,
+      run: typeof f.run === 'string' ? { builtin: f.run.slice('builtin:'.length) } : { argv: f.run },
+      estimateMs: parseDuration(f.estimate, 'estimate'),
+      examples: f.examples,
+      help: parts.body,
+      source,
+    };
+    if (f.agent !== undefined) def.agent = f.agent;
+    if (f.retry !== undefined) def.retry = toRetry(f.retry, 'command');
+    if (f.timeout !== undefined) def.timeoutMs = parseDuration(f.timeout, 'timeout');
+    return def;
+  } catch (e) {
+    throw new ValidationError(`${source}: ${errorMessage(e)}`);
+  }
+}

@@ -1,0 +1,162 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { AgentDef } from '../core/command.js';
+import { parseDuration } from '../core/duration.js';
+import { ValidationError, errorMessage } from '../core/errors.js';
+import { durationInput } from '../core/planSchema.js';
+import { stateDir } from './paths.js';
+
+export interface Config {
+  parallel: number;
+  agents: AgentDef[];
+  resources: Record<string, number>;
+  /** Names of baton's environment variables that steps may see. */
+  envAllow: string[];
+  killGraceMs: number;
+  defaultTimeoutMs: number | null;
+}
+
+export type ConfigKey = keyof Config;
+export type ConfigSources = Record<ConfigKey, string>;
+
+export const DEFAULT_CONFIG: Config = {
+  parallel: 3,
+  agents: [
+    { name: 'data', capabilities: ['data'], concurrency: 2 },
+    { name: 'trainer', capabilities: ['training'], concurrency: 2 },
+    { name: 'evaluator', capabilities: ['evaluation'], concurrency: 2 },
+    { name: 'deployer', capabilities: ['deployment'], concurrency: 1 },
+    { name: 'monitor', capabilities: ['monitoring'], concurrency: 1 },
+    { name: 'shell', capabilities: ['shell'], concurrency: 3 },
+  ],
+  resources: {},
+  envAllow: ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'TERM', 'SHELL'],
+  killGraceMs: 5000,
+  defaultTimeoutMs: null,
+};
+
+const fileSchema = z.strictObject({
+  parallel: z.number().int().min(1).max(256).optional(),
+  agents: z
+    .array(z.strictObject({ name: z.string().min(1), capabilities: z.array(z.string()).min(1), concurrency: z.number().int().min(1).default(1) }))
+    .optional(),
+  resources: z.record(z.string(), z.number().int().min(1)).optional(),
+  envAllow: z.array(z.string()).optional(),
+  killGrace: durationInput.optional(),
+  defaultTimeout: z.union([durationInput, z.null()]).optional(),
+});
+
+type Layer = Partial<Config>;
+
+function fromFileData(data: z.infer<typeof fileSchema>): Layer {
+  const layer: Layer = {};
+  if (data.parallel !== undefined) layer.parallel = data.parallel;
+  if (data.agents !== undefined) layer.agents = data.agents;
+  if (data.resources !== undefined) layer.resources = data.resources;
+  if (data.envAllow !== undefined) layer.envAllow = data.envAllow;
+  if (data.killGrace !== undefined) layer.killGraceMs = parseDuration(data.killGrace, 'killGrace');
+  if (data.defaultTimeout !== undefined) layer.defaultTimeoutMs = data.defaultTimeout === null ? null : parseDuration(data.defaultTimeout, 'defaultTimeout');
+  return layer;
+}
+
+export function parseConfigFile(text: string, source: string): Layer {
+  let data: unknown;
+  try {
+    data = parseYaml(text) ?? {};
+  } catch (e) {
+    throw new ValidationError(`${source}: not valid YAML: ${errorMessage(e).split('\n')[0]}`, [], 'fix the file or remove it');
+  }
+  const parsed = fileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join('.') || 'config';
+    const what = issue?.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue?.message;
+    throw new ValidationError(`${source}: ${field}: ${what}`, [], `valid keys: ${Object.keys(fileSchema.shape).join(', ')}`);
+  }
+  try {
+    return fromFileData(parsed.data);
+  } catch (e) {
+    throw new ValidationError(`${source}: ${errorMessage(e)}`);
+  }
+}
+
+/** BATON_PARALLEL, BATON_ENV_ALLOW (comma list), BATON_RESOURCES (gpu=1,tpu=2), BATON_KILL_GRACE, BATON_DEFAULT_TIMEOUT. */
+export function fromEnvironment(env: NodeJS.ProcessEnv): { layer: Layer; names: Partial<Record<ConfigKey, string>> } {
+  const layer: Layer = {};
+  const names: Partial<Record<ConfigKey, string>> = {};
+  const bad = (name: string, value: string, want: string) => new ValidationError(`${name}=${value} is not ${want}`, [], `unset ${name} or fix it`);
+  if (env.BATON_PARALLEL !== undefined) {
+    const n = Number(env.BATON_PARALLEL);
+    if (!Number.isInteger(n) || n < 1) throw bad('BATON_PARALLEL', env.BATON_PARALLEL, 'a whole number of at least 1');
+    layer.parallel = n;
+    names.parallel = 'env BATON_PARALLEL';
+  }
+  if (env.BATON_ENV_ALLOW !== undefined) {
+    layer.envAllow = env.BATON_ENV_ALLOW.split(',').map((s) => s.trim()).filter(Boolean);
+    names.envAllow = 'env BATON_ENV_ALLOW';
+  }
+  if (env.BATON_RESOURCES !== undefined) {
+    const resources: Record<string, number> = {};
+    for (const part of env.BATON_RESOURCES.split(',').filter((p) => p.trim() !== '')) {
+      const [name, count] = part.split('=');
+      const n = Number(count ?? '1');
+      if (!name || !Number.isInteger(n) || n < 1) throw bad('BATON_RESOURCES', env.BATON_RESOURCES, 'a list like gpu=1,tpu=2');
+      resources[name.trim()] = n;
+    }
+    layer.resources = resources;
+    names.resources = 'env BATON_RESOURCES';
+  }
+  for (const [key, name] of [['killGraceMs', 'BATON_KILL_GRACE'], ['defaultTimeoutMs', 'BATON_DEFAULT_TIMEOUT']] as const) {
+    const value = env[name];
+    if (value === undefined) continue;
+    try {
+      layer[key] = parseDuration(value, name);
+    } catch {
+      throw bad(name, value, 'a duration such as 30s or 10m');
+    }
+    names[key] = `env ${name}`;
+  }
+  return { layer, names };
+}
+
+export interface LoadedConfig {
+  config: Config;
+  sources: ConfigSources;
+}
+
+export interface ConfigInputs {
+  projectDir: string;
+  env: NodeJS.ProcessEnv;
+  flags: Layer;
+  /** Defaults to $XDG_CONFIG_HOME/baton/config.yaml or ~/.config/baton/config.yaml. */
+  userConfigPath?: string;
+}
+
+export function userConfigPath(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CONFIG_HOME ?? join(env.HOME ?? homedir(), '.config');
+  return join(base, 'baton', 'config.yaml');
+}
+
+/** Built-in defaults < user config < project config < BATON_* environment < flags; each key remembers its layer. */
+export function loadConfig(inputs: ConfigInputs): LoadedConfig {
+  const config: Config = { ...DEFAULT_CONFIG };
+  const sources = Object.fromEntries(Object.keys(DEFAULT_CONFIG).map((k) => [k, 'default'])) as ConfigSources;
+  const apply = (layer: Layer, source: (key: ConfigKey) => string) => {
+    for (const key of Object.keys(layer) as ConfigKey[]) {
+      (config as unknown as Record<string, unknown>)[key] = layer[key];
+      sources[key] = source(key);
+    }
+  };
+  const userPath = inputs.userConfigPath ?? userConfigPath(inputs.env);
+  const projectPath = join(stateDir(inputs.projectDir), 'config.yaml');
+  for (const path of [userPath, projectPath]) {
+    if (existsSync(path)) apply(parseConfigFile(readFileSync(path, 'utf8'), path), () => path);
+  }
+  const fromEnv = fromEnvironment(inputs.env);
+  apply(fromEnv.layer, (key) => fromEnv.names[key] ?? 'env');
+  apply(inputs.flags, (key) => `flag --${key === 'parallel' ? 'parallel' : key}`);
+  return { config, sources };
+}

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { NotFoundError } from '../core/errors.js';
+import type { RunEvent } from '../core/events.js';
+import type { ResolvedPlan } from '../core/planCheck.js';
+import { emptyRun, foldEvents, type RunState } from '../core/runState.js';
+import { storeError, type Store } from './open.js';
+
+export interface StoredPlan {
+  plan: ResolvedPlan;
+  source: string;
+  baseDir: string;
+}
+
+export interface RunRow {
+  id: string;
+  name: string;
+  status: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  owner_pid: number | null;
+  owner_host: string | null;
+  reason: string | null;
+}
+
+export function newId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** Reads and creates runs. Writes to a live run go through its EventLog. */
+export class RunRepository {
+  constructor(private readonly store: Store) {}
+
+  async createRun(stored: StoredPlan, sessionId: string | null = null): Promise<string> {
+    const runId = newId();
+    const planId = newId();
+    const now = Date.now();
+    try {
+      await this.store.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('plans')
+          .values({ id: planId, session_id: sessionId, name: stored.plan.name, source: stored.source, base_dir: stored.baseDir, spec: JSON.stringify(stored.plan), created_at: now })
+          .execute();
+        await trx
+          .insertInto('runs')
+          .values({ id: runId, plan_id: planId, session_id: sessionId, name: stored.plan.name, status: 'pending', created_at: now, started_at: null, finished_at: null, owner_pid: null, owner_host: null, reason: null })
+          .execute();
+      });
+    } catch (e) {
+      throw storeError(e, this.store.path);
+    }
+    return runId;
+  }
+
+  async listRuns(limit = 20): Promise<RunRow[]> {
+    return this.store.db
+      .selectFrom('runs')
+      .select(['id', 'name', 'status', 'created_at', 'started_at', 'finished_at', 'owner_pid', 'owner_host', 'reason'])
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** A run by its id or a unique prefix of it, as git takes commits. */
+  async findRun(idOrPrefix: string): Promise<RunRow> {
+    const pattern = idOrPrefix.replace(/[%_\\]/g, '') + '%';
+    const rows = await this.store.db
+      .selectFrom('runs')
+      .select(['id', 'name', 'status', 'created_at', 'started_at', 'finished_at', 'owner_pid', 'owner_host', 'reason'])
+      .where('id', 'like', pattern)
+      .limit(5)
+      .execute();
+    const exact = rows.find((r) => r.id === idOrPrefix);
+    if (exact) return exact;
+    if (rows.length === 0) throw new NotFoundError(`no run "${idOrPrefix}"`, '`baton runs` lists the runs of this project');
+    if (rows.length > 1) throw new NotFoundError(`"${idOrPrefix}" matches several runs (${rows.map((r) => r.id).join(', ')})`, 'give more characters of the id');
+    return rows[0] as RunRow;
+  }
+
+  async loadPlan(runId: string): Promise<StoredPlan> {
+    const row = await this.store.db
+      .selectFrom('runs')
+      .innerJoin('plans', 'plans.id', 'runs.plan_id')
+      .select(['plans.spec', 'plans.source', 'plans.base_dir'])
+      .where('runs.id', '=', runId)
+      .executeTakeFirstOrThrow();
+    return { plan: JSON.parse(row.spec) as ResolvedPlan, source: row.source, baseDir: row.base_dir };
+  }
+
+  /** The run's state: the latest checkpoint, then the events after it. */
+  loadState(runId: string): RunState {
+    const sqlite = this.store.sqlite;
+    const checkpoint = sqlite.prepare('select seq, state from checkpoints where run_id = ? order by seq desc limit 1').get(runId) as
+      | { seq: number; state: string }
+      | undefined;
+    const from = checkpoint ? (JSON.parse(checkpoint.state) as RunState) : emptyRun(runId);
+    const rows = sqlite.prepare('select data from events where run_id = ? and seq > ? order by seq').pluck().iterate(runId, checkpoint?.seq ?? 0);
+    return foldEvents(runId, mapIter(rows as Iterable<string>, (d) => JSON.parse(d) as RunEvent), from);
+  }
+
+  /** Every event of a run, for `baton status --events` and tests that compare the fold with the tables. */
+  events(runId: string): RunEvent[] {
+    const rows = this.store.sqlite.prepare('select data from events where run_id = ? order by seq').pluck().all(runId) as string[];
+    return rows.map((d) => JSON.parse(d) as RunEvent);
+  }
+
+  /** Mean duration of past successful steps per command: the planner's and the scheduler's estimates. */
+  async durationHistory(): Promise<Map<string, number>> {
+    const rows = await this.store.db
+      .selectFrom('steps')
+      .select(['command', (eb) => eb.fn.avg<number>('duration_ms').as('mean')])
+      .where('status', '=', 'succeeded')
+      .where('duration_ms', 'is not', null)
+      .where('command', 'is not', null)
+      .groupBy('command')
+      .execute();
+    return new Map(rows.map((r) => [r.command ?? '', Number(r.mean)]));
+  }
+}
+
+function* mapIter<A, B>(items: Iterable<A>, fn: (a: A) => B): Iterable<B> {
+  for (const a of items) yield fn(a);
+}
