@@ -45,6 +45,7 @@ export const evaluate: Agent = {
       recall: round(scores.recall),
       rows: rows.length,
       predictions,
+      model: modelPath,
     };
   },
 };

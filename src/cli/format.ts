@@ -57,8 +57,14 @@ export function table(headers: string[], rows: string[][]): string {
 
 /** A short one-line view of outputs for tables. */
 export function briefOutputs(outputs: Record<string, unknown>, max = 60): string {
-  const text = Object.entries(outputs)
-    .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' ');
+  const show = (v: unknown) => {
+    if (typeof v === 'number') return String(Number(v.toPrecision(4)));
+    // A path's last part says enough in a table; `baton status --json` has the whole of it.
+    if (typeof v === 'string') return v.startsWith('/') ? `…/${v.split('/').pop() ?? ''}` : v;
+    return JSON.stringify(v);
+  };
+  // Numbers first: metrics are what a user scans for.
+  const entries = Object.entries(outputs).sort(([, a], [, b]) => Number(typeof b === 'number') - Number(typeof a === 'number'));
+  const text = entries.map(([k, v]) => `${k}=${show(v)}`).join(' ');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

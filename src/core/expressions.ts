@@ -106,8 +106,8 @@ export function substituteDeep(value: unknown, ctx: Record<string, unknown>): un
 export function stringify(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 /** Every expression in a value: `${{ }}` templates in strings, recursively. */

@@ -35,6 +35,8 @@ export interface Plan {
   description?: string;
   vars: Record<string, unknown>;
   env: Record<string, string>;
+  /** Exclusive tokens this plan declares (name → how many holders at once); config can raise them. */
+  resources: Record<string, number>;
   steps: PlanStep[];
 }
 

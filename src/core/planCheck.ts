@@ -62,7 +62,9 @@ export function resolvePlan(plan: Plan, catalog: Catalog, source: string): Resol
   const cycle = findCycle(plan.steps);
   if (cycle) problems.push(`the steps form a cycle: ${cycle.join(' → ')}`);
 
-  const steps = plan.steps.map((step) => resolveStep(step, catalog, problems));
+  // The plan's own locks, unless the configuration says how many there are.
+  const withPlanResources = { ...catalog, resources: { ...plan.resources, ...catalog.resources } };
+  const steps = plan.steps.map((step) => resolveStep(step, withPlanResources, problems));
   if (!cycle) for (const step of plan.steps) checkExpressions(step, plan.steps, problems);
   if (problems.length > 0) throw planError(source, problems);
   return { ...plan, steps };
@@ -120,9 +122,9 @@ function resolveStep(step: PlanStep, catalog: Catalog, problems: string[]): Reso
 }
 
 function withDefaults(args: Record<string, unknown>, def: CommandDef): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(def.args)) if (spec.default !== undefined) out[name] = spec.default;
-  return { ...out, ...args };
+  const out: Record<string, unknown> = { ...args };
+  for (const [name, spec] of Object.entries(def.args)) if (spec.default !== undefined && !(name in out)) out[name] = spec.default;
+  return out;
 }
 
 function isTemplated(value: unknown): boolean {

@@ -43,6 +43,7 @@ const planInput = z.strictObject({
   description: z.string().optional(),
   vars: z.record(z.string(), z.unknown()).default({}),
   env: z.record(z.string(), scalar.transform(String)).default({}),
+  resources: z.record(z.string(), z.number().int().min(1)).default({}),
   steps: z.array(z.unknown()).min(1, 'a plan needs at least one step'),
 });
 
@@ -91,7 +92,7 @@ export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): P
   const problems: string[] = [];
   const top = planInput.safeParse(raw);
   if (!top.success) {
-    for (const issue of top.error.issues) problems.push(...formatIssue(issue, '', ['name', 'description', 'vars', 'env', 'steps']).split('\n'));
+    for (const issue of top.error.issues) problems.push(...formatIssue(issue, '', Object.keys(planInput.shape)).split('\n'));
     throw planError(source, problems);
   }
   const steps: PlanStep[] = [];
@@ -130,7 +131,7 @@ export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): P
     }
   });
   if (problems.length > 0) throw planError(source, problems);
-  const plan: Plan = { name: top.data.name ?? defaultName, vars: top.data.vars, env: top.data.env, steps };
+  const plan: Plan = { name: top.data.name ?? defaultName, vars: top.data.vars, env: top.data.env, resources: top.data.resources, steps };
   if (top.data.description !== undefined) plan.description = top.data.description;
   return plan;
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { remainingTime } from '../core/dag.js';
+import { formatDuration } from '../core/duration.js';
 import { errorMessage, ExpressionError } from '../core/errors.js';
 import { evaluateCondition } from '../core/expressions.js';
 import type { ResolvedStep } from '../core/planCheck.js';
@@ -67,7 +68,7 @@ export class RunEngine {
     private readonly opts: EngineOptions,
   ) {
     this.steps = new Map(stored.plan.steps.map((s) => [s.id, s]));
-    this.slots = new Slots(deps.config.agents, deps.config.resources);
+    this.slots = new Slots(deps.config.agents, { ...stored.plan.resources, ...deps.config.resources });
     this.paths = runPaths(deps.projectDir, log.state.id);
     this.baseEnv = allowedEnv(deps.env, deps.config.envAllow);
   }
@@ -305,7 +306,8 @@ export class RunEngine {
         const error = describeFailure(r, step.timeoutMs ?? this.deps.config.defaultTimeoutMs);
         this.log.append({ type: 'step.failed', step: id, attempt, exitCode: r.exitCode, signal: r.signal, error, durationMs: r.durationMs });
         const used = attempt - (this.budgetBase.get(id) ?? 0);
-        if (this.cancelReason === undefined && shouldRetry(step.retry, used)) {
+        // Exit code 2 is the step protocol's "bad input": trying again would fail the same way.
+        if (this.cancelReason === undefined && r.exitCode !== 2 && shouldRetry(step.retry, used)) {
           const delayMs = retryDelay(step.retry, used + 1);
           this.log.append({ type: 'step.retrying', step: id, nextAttempt: attempt + 1, delayMs, retryAt: Date.now() + delayMs });
           this.toRun.add(id);
@@ -361,7 +363,7 @@ export class RunEngine {
 }
 
 export function describeFailure(r: StepResult, timeoutMs: number | null | undefined): string {
-  if (r.timedOut) return `timed out after ${Math.round((timeoutMs ?? 0) / 1000)}s`;
+  if (r.timedOut) return `timed out after ${formatDuration(timeoutMs ?? 0)}`;
   if (r.error) return r.error;
   if (r.exitCode === 127) return 'exit code 127: the program was not found';
   if (r.exitCode !== null) return `exit code ${r.exitCode}`;

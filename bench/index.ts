@@ -1,0 +1,57 @@
+/**
+ * `npm run bench` (or `node dist/bench/index.js [scheduler|events]`): runs the benchmarks, prints a
+ * table per benchmark and a Markdown summary for the README's Performance section.
+ */
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { eventStoreBench } from './eventStore.js';
+import { CLI, ROW_HEADER, machine, markdownTable, printResult, rowCells, type BenchResult } from './lib.js';
+import { schedulerBench } from './scheduler.js';
+
+const BENCHES: { name: string; aliases: string[]; run: () => Promise<BenchResult> }[] = [
+  { name: 'scheduler', aliases: ['sched', 'dag'], run: schedulerBench },
+  { name: 'events', aliases: ['event', 'store', 'eventstore', 'eventStore'], run: eventStoreBench },
+];
+
+async function main(argv: string[]): Promise<number> {
+  const filters = argv.filter((a) => !a.startsWith('-'));
+  const selected = filters.length === 0 ? BENCHES : BENCHES.filter((b) => filters.some((f) => f === b.name || b.aliases.includes(f)));
+  if (selected.length === 0) {
+    console.error(`unknown benchmark ${filters.join(', ')}; choose from: ${BENCHES.map((b) => b.name).join(', ')}`);
+    return 2;
+  }
+  if (!existsSync(CLI)) {
+    console.error(`${CLI} is missing; run npm run build first (npm run bench does)`);
+    return 2;
+  }
+  console.log(`Baton benchmarks on ${machine()}`);
+  const t0 = performance.now();
+  const results: BenchResult[] = [];
+  for (const b of selected) {
+    let result: BenchResult;
+    try {
+      result = await b.run();
+    } catch (e) {
+      result = { title: b.name, rows: [], notes: [], problems: [`the benchmark threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`] };
+    }
+    printResult(result);
+    results.push(result);
+  }
+
+  console.log('\n## Summary (Markdown, for the README\'s Performance section)\n');
+  console.log(`Measured on ${machine()} with \`npm run bench\`.\n`);
+  console.log(markdownTable(ROW_HEADER, results.flatMap((r) => r.rows.map(rowCells))));
+  const problems = results.flatMap((r) => r.problems);
+  console.log(`\n(total bench time ${((performance.now() - t0) / 1000).toFixed(1)} s${problems.length > 0 ? `, ${problems.length} problem(s) reported above` : ''})`);
+  return problems.length > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);
