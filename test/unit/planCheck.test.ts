@@ -56,11 +56,11 @@ const train = (extra: Partial<PlanStep> = {}): PlanStep =>
 
 describe('resolvePlan: a good plan', () => {
   it('resolves commands, capabilities and estimate keys', () => {
-    const resolved = resolve(ingest, train(), step('report', { run: ['node', 'scripts/report.js'], needs: ['train'] }));
+    const resolved = resolve(ingest, train(), step('report', { run: ['./scripts/report.sh', '--html'], needs: ['train'] }));
     expect(resolved.steps.map((s) => [s.id, s.command, s.capability, s.estimateKey])).toEqual([
       ['ingest', 'ingest', 'data', 'ingest'],
       ['train', 'train', 'training', 'train'],
-      ['report', undefined, 'shell', 'run:report.js'],
+      ['report', undefined, 'shell', 'run:report.sh'],
     ]);
     expect(resolved.steps[1]?.def?.name).toBe('train');
     expect(resolved.name).toBe('p');
