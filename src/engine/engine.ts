@@ -83,6 +83,7 @@ export class RunEngine {
     const body = { pid: process.pid, host: hostname(), parallel: this.opts.parallel };
     this.log.append(mode === 'start' ? { type: 'run.started', ...body } : { type: 'run.resumed', ...body });
     this.log.flush();
+    this.paths.prepare();
 
     const estimate = (id: string) => {
       const step = this.steps.get(id);
@@ -216,7 +217,7 @@ export class RunEngine {
   private recordInputFailure(id: string, error: string): void {
     const attempt = (this.state.steps[id]?.attempts.length ?? 0) + 1;
     const paths = this.paths;
-    this.log.append({ type: 'step.started', step: id, attempt, agent: '-', workdir: paths.stepDir(id), logPath: paths.logPath(id, attempt) });
+    this.log.append({ type: 'step.started', step: id, attempt, agent: '-', workdir: paths.stepDir(id), logPath: paths.attemptFile(id, attempt, 'log') });
     this.log.append({ type: 'step.failed', step: id, attempt, exitCode: null, signal: null, error, durationMs: 0 });
   }
 
@@ -242,11 +243,11 @@ export class RunEngine {
       BATON_STEP_ID: id,
       BATON_ATTEMPT: String(attempt),
       BATON_WORKSPACE: p.workspace,
-      BATON_OUTPUT: p.outputPath(id, attempt),
+      BATON_OUTPUT: p.attemptFile(id, attempt, 'outputs'),
       BATON_PROJECT_DIR: this.deps.projectDir,
       BATON_PLAN_DIR: this.stored.baseDir,
     };
-    this.log.append({ type: 'step.started', step: id, attempt, agent, workdir: p.stepDir(id), logPath: p.logPath(id, attempt) });
+    this.log.append({ type: 'step.started', step: id, attempt, agent, workdir: p.stepDir(id), logPath: p.attemptFile(id, attempt, 'log') });
     // Durable before the process exists, so a crash from here on leaves a trail resume can follow.
     this.log.flush();
     const spec = {
@@ -256,9 +257,10 @@ export class RunEngine {
       argv: proc.argv,
       cwd: p.stepDir(id),
       env,
-      attemptDir: p.attemptDir(id, attempt),
-      outputPath: p.outputPath(id, attempt),
-      logPath: p.logPath(id, attempt),
+      outputPath: p.attemptFile(id, attempt, 'outputs'),
+      logPath: p.attemptFile(id, attempt, 'log'),
+      pidFile: p.attemptFile(id, attempt, 'pid'),
+      exitFile: p.attemptFile(id, attempt, 'exit'),
       killGraceMs: this.deps.config.killGraceMs,
     } as Parameters<Executor['start']>[0];
     const timeout = step.timeoutMs ?? this.deps.config.defaultTimeoutMs ?? undefined;

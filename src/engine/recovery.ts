@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseOutputs } from '../core/stepProtocol.js';
 import { errorMessage } from '../core/errors.js';
-import { attemptFiles } from '../executors/local.js';
 import { groupRunsAttempt, terminateGroup } from '../executors/processGroup.js';
 import type { EventLog } from '../store/eventLog.js';
 import { runPaths } from './workspace.js';
@@ -36,8 +35,8 @@ export async function recoverInFlight(log: EventLog, projectDir: string, graceMs
     const attempt = step?.attempts[step.attempts.length - 1];
     if (!step || step.status !== 'running' || !attempt) continue;
     const n = attempt.n;
-    const dir = paths.attemptDir(id, n);
-    const { pidFile, exitFile } = attemptFiles(dir);
+    const pidFile = paths.attemptFile(id, n, 'pid');
+    const exitFile = paths.attemptFile(id, n, 'exit');
     const pgid = attempt.pid ?? readNumber(pidFile);
     if (pgid !== undefined && groupRunsAttempt(pgid, exitFile)) {
       await terminateGroup(pgid, graceMs);
@@ -50,7 +49,7 @@ export async function recoverInFlight(log: EventLog, projectDir: string, graceMs
     if (code === 0) {
       let outputs: Record<string, unknown> = {};
       try {
-        const path = paths.outputPath(id, n);
+        const path = paths.attemptFile(id, n, 'outputs');
         if (existsSync(path)) outputs = parseOutputs(readFileSync(path, 'utf8'));
       } catch (e) {
         log.append({ type: 'step.failed', step: id, attempt: n, exitCode: 0, signal: null, error: `its output file could not be read: ${errorMessage(e)}`, durationMs, recovered: true });

@@ -1,23 +1,31 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '../registry/paths.js';
 
-/** Where a run keeps its files: `.baton/runs/<run>/`, with a folder per step and per attempt. */
+export type AttemptFile = 'log' | 'outputs' | 'pid' | 'exit';
+
+/**
+ * Where a run keeps its files: `.baton/runs/<run>/`, a working folder per step under `steps/`, and
+ * each attempt's files side by side in `attempts/` (`train.2.log`, `train.2.outputs`, ...). Flat on
+ * purpose: one folder per attempt would cost a mkdir on every step's critical path.
+ */
 export interface RunPaths {
   workspace: string;
   stepDir(step: string): string;
-  attemptDir(step: string, attempt: number): string;
-  logPath(step: string, attempt: number): string;
-  outputPath(step: string, attempt: number): string;
+  attemptFile(step: string, attempt: number, kind: AttemptFile): string;
+  /** Creates the folders every step relies on; once per run. */
+  prepare(): void;
 }
 
 export function runPaths(projectDir: string, runId: string): RunPaths {
   const workspace = join(stateDir(projectDir), 'runs', runId);
-  const attemptDir = (step: string, attempt: number) => join(workspace, 'attempts', step, String(attempt));
   return {
     workspace,
     stepDir: (step) => join(workspace, 'steps', step),
-    attemptDir,
-    logPath: (step, attempt) => join(attemptDir(step, attempt), 'log'),
-    outputPath: (step, attempt) => join(attemptDir(step, attempt), 'outputs'),
+    attemptFile: (step, attempt, kind) => join(workspace, 'attempts', `${step}.${attempt}.${kind}`),
+    prepare() {
+      mkdirSync(join(workspace, 'steps'), { recursive: true });
+      mkdirSync(join(workspace, 'attempts'), { recursive: true });
+    },
   };
 }

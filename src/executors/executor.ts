@@ -10,10 +10,11 @@ export interface StepSpec {
   argv: string[];
   cwd: string;
   env: Record<string, string>;
-  /** Holds the attempt's output file, pid file and exit file. */
-  attemptDir: string;
   outputPath: string;
   logPath: string;
+  /** Where the step's wrapper records its process group id, and its exit code when it ends. */
+  pidFile: string;
+  exitFile: string;
   timeoutMs?: number;
   killGraceMs: number;
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parseOutputs } from '../core/stepProtocol.js';
 import { errorMessage } from '../core/errors.js';
 import type { Executor, RunningStep, StepHandlers, StepResult, StepSpec } from './executor.js';
@@ -17,16 +17,14 @@ export const LINE_LIMIT = 64 * 1024;
  */
 const SHIM = 'echo $$ > "$1"; f=$2; shift 2; "$@"; c=$?; echo $c > "$f"; exit $c';
 
-export function attemptFiles(attemptDir: string): { pidFile: string; exitFile: string } {
-  return { pidFile: join(attemptDir, 'pid'), exitFile: join(attemptDir, 'exit') };
-}
-
 export class LocalExecutor implements Executor {
   start(spec: StepSpec, handlers: StepHandlers): RunningStep {
-    mkdirSync(spec.cwd, { recursive: true });
-    mkdirSync(spec.attemptDir, { recursive: true });
-    const { pidFile, exitFile } = attemptFiles(spec.attemptDir);
-    const log = createWriteStream(spec.logPath, { flags: 'a' });
+    ensureDir(spec.cwd);
+    const { pidFile, exitFile } = spec;
+    // Synchronous appends: a log chunk is small, and an fd avoids a stream's async open/close on
+    // every step's critical path.
+    const logFd = openSync(spec.logPath, 'a');
+    const log = (chunk: Buffer) => writeSync(logFd, chunk);
     const started = Date.now();
     let timedOut = false;
     let cancelled = false;
@@ -50,22 +48,23 @@ export class LocalExecutor implements Executor {
     if (spec.timeoutMs !== undefined) {
       timeoutTimer = setTimeout(() => {
         timedOut = true;
-        log.write(`\n[baton] timed out after ${spec.timeoutMs}ms: stopping the step\n`);
+        log(Buffer.from(`\n[baton] timed out after ${spec.timeoutMs}ms: stopping the step\n`));
         terminate(spec.killGraceMs);
       }, spec.timeoutMs);
     }
 
     let carry = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      log.write(chunk);
-      const text = carry + chunk;
+    // The log keeps the bytes as they came; only the `::` protocol needs text.
+    const decoder = new StringDecoder('utf8');
+    child.stdout.on('data', (chunk: Buffer) => {
+      log(chunk);
+      const text = carry + decoder.write(chunk);
       const lines = text.split('\n');
       carry = lines.pop() ?? '';
       if (carry.length > LINE_LIMIT) carry = '';
       for (const line of lines) handlers.onLine(line.length > LINE_LIMIT ? line.slice(0, LINE_LIMIT) : line);
     });
-    child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
+    child.stderr.on('data', (chunk: Buffer) => log(chunk));
 
     const result = new Promise<StepResult>((resolve) => {
       let spawnError: string | undefined;
@@ -88,7 +87,8 @@ export class LocalExecutor implements Executor {
         } catch (e) {
           out.error ??= `its output file could not be read: ${errorMessage(e)}`;
         }
-        log.end(() => resolve(out));
+        closeSync(logFd);
+        resolve(out);
       });
     });
 
@@ -103,5 +103,15 @@ export class LocalExecutor implements Executor {
         if (pgid !== undefined) signalGroup(pgid, 'SIGKILL');
       },
     };
+  }
+}
+
+function ensureDir(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') mkdirSync(dir, { recursive: true });
+    else throw e;
   }
 }

@@ -35,7 +35,7 @@ const catalog: Catalog = {
 const SOURCE = 'plans/p.yaml';
 
 function plan(...steps: PlanStep[]): Plan {
-  return { name: 'p', vars: { threshold: 0.9 }, env: {}, steps };
+  return { name: 'p', vars: { threshold: 0.9 }, env: {}, resources: {}, steps };
 }
 
 function resolve(...steps: PlanStep[]): ResolvedPlan {
@@ -208,6 +208,11 @@ describe('resolvePlan: agents and resources', () => {
   it('reports an unknown resource with where to declare it', () => {
     const [p] = problems(ingest, train({ resources: ['gpus'] }));
     expect(p).toBe('step "train": unknown resource "gpus" (did you mean "gpu"?); declare it under "resources" in .baton/config.yaml');
+  });
+
+  it('accepts a resource the plan itself declares', () => {
+    const withLock: Plan = { ...plan(ingest, train({ resources: ['db_lock'] })), resources: { db_lock: 1 } };
+    expect(resolvePlan(withLock, catalog, SOURCE).steps[1]?.resources).toEqual(['db_lock']);
   });
 
   it('reports an agent without the capability the step needs', () => {

@@ -45,6 +45,7 @@ describe('parsePlan: the example plan', () => {
   it('keeps the name, vars and steps in order', () => {
     expect(plan.name).toBe('pipeline');
     expect(plan.vars).toEqual({ threshold: 0.9 });
+    expect(plan.resources).toEqual({});
     expect(plan.steps.map((s) => s.id)).toEqual(['prep', 'train', 'deploy']);
   });
 
@@ -101,6 +102,10 @@ describe('parsePlan: shorthands and defaults', () => {
     expect(plan.env).toEqual({ ROWS: '10' });
     expect(plan.steps[0]?.env).toEqual({ DEBUG: 'true' });
     expect(plan.steps[0]?.if).toBe('false');
+  });
+
+  it('reads the exclusive resources a plan declares', () => {
+    expect(parsePlan({ resources: { db_lock: 1 }, steps: [{ id: 'a', command: 'x', resources: 'db_lock' }] }, SOURCE).resources).toEqual({ db_lock: 1 });
   });
 
   it('accepts a bare number of seconds as a timeout', () => {
@@ -201,6 +206,10 @@ steps:
   it('refuses an unknown top-level field with a suggestion', () => {
     const e = rejection('name: p\nvar: { a: 1 }\nsteps:\n  - { id: a, command: x }\n');
     expect(e.message).toContain('unknown field "var" (did you mean "vars"?)');
+  });
+
+  it('refuses a plan resource with no holders', () => {
+    expect(rejection('resources: { gpu: 0 }\nsteps:\n  - { id: a, command: x }\n').message).toContain('resources.gpu');
   });
 
   it('refuses something that is not a mapping at all', () => {

@@ -54,8 +54,10 @@ describe('parseOutputs', () => {
     expect(parseOutputs('  {"accuracy": 0.9, "classes": ["a", "b"], "ok": true}\n')).toEqual({ accuracy: 0.9, classes: ['a', 'b'], ok: true });
   });
 
-  it('refuses a JSON array', () => {
-    expect(() => parseOutputs('[1, 2, 3]')).toThrow();
+  it('refuses a JSON array as JSON that is not an object', () => {
+    expect(() => parseOutputs('[1, 2, 3]')).toThrow('the output file holds JSON that is not an object');
+    // An array whose text happens to contain "=" must not turn into a strange key.
+    expect(() => parseOutputs('["rows=3"]')).toThrow('the output file holds JSON that is not an object');
   });
 
   it('refuses broken JSON', () => {
