@@ -24,8 +24,9 @@ export async function executeRun(
   opts: CliOptions,
 ): Promise<number> {
   const history = await new RunRepository(store).durationHistory();
+  const executor = new LocalExecutor();
   const engine = new RunEngine(
-    { executor: new LocalExecutor(), config: project.config.config, projectDir: project.dir, env: process.env },
+    { executor, config: project.config.config, projectDir: project.dir, env: process.env },
     log,
     stored,
     { parallel: project.config.config.parallel, history },
@@ -56,6 +57,7 @@ export async function executeRun(
     throw e;
   } finally {
     for (const s of signals) process.off(s, onSignal);
+    executor.dispose();
   }
   const status = effectiveStatus(state, ownerAlive);
   printOutcome(state, status, opts);

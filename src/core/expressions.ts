@@ -43,6 +43,9 @@ function toPlain(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (Array.isArray(value)) return value.map(toPlain);
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlain(v)]));
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlain(v)]));
+  }
   return value;
 }
 
@@ -63,11 +66,12 @@ export function evaluateCondition(expression: string, ctx: Record<string, unknow
 
 function explain(message: string, expression: string, ctx: Record<string, unknown>): string {
   const key = /No such key: (\S+)/.exec(message)?.[1];
-  const ref = /steps\.([A-Za-z_]\w*)\.outputs/.exec(expression)?.[1];
-  if (key && ref) {
-    const steps = ctx.steps as Record<string, { outputs?: Record<string, unknown> }> | undefined;
+  const steps = ctx.steps as Record<string, { outputs?: Record<string, unknown> }> | undefined;
+  // The step whose outputs lack the key, among those the expression reads it from.
+  for (const m of expression.matchAll(/steps\.([A-Za-z_]\w*)\.outputs\.([A-Za-z_]\w*)/g)) {
+    const [ref, name] = [m[1] ?? '', m[2] ?? ''];
     const outputs = steps?.[ref]?.outputs;
-    if (outputs && !(key in outputs)) {
+    if (key === name && outputs && !(key in outputs)) {
       const names = Object.keys(outputs);
       return `step ${ref} has no output "${key}" (its outputs: ${names.length ? names.join(', ') : 'none'})`;
     }

@@ -37,7 +37,7 @@ function typed(value: string): unknown {
 export function parseOutputs(text: string): Record<string, unknown> {
   const trimmed = text.trim();
   if (trimmed === '') return {};
-  if (trimmed.startsWith('{')) {
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const value: unknown = JSON.parse(trimmed);
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('the output file holds JSON that is not an object');
     return value as Record<string, unknown>;

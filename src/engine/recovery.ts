@@ -38,7 +38,7 @@ export async function recoverInFlight(log: EventLog, projectDir: string, graceMs
     const pidFile = paths.attemptFile(id, n, 'pid');
     const exitFile = paths.attemptFile(id, n, 'exit');
     const pgid = attempt.pid ?? readNumber(pidFile);
-    if (pgid !== undefined && groupRunsAttempt(pgid, exitFile)) {
+    if (pgid !== undefined && groupRunsAttempt(pgid, `BATON_OUTPUT=${paths.attemptFile(id, n, 'outputs')}`)) {
       await terminateGroup(pgid, graceMs);
       log.append({ type: 'step.interrupted', step: id, attempt: n, reason: `baton stopped while it ran; its process group ${pgid} was stopped` });
       out.push({ step: id, attempt: n, outcome: 'killed' });

@@ -21,7 +21,7 @@ export interface StepSpec {
 
 export interface StepHandlers {
   onSpawn(pid: number): void;
-  /** Each complete stdout line (without its newline); long lines arrive cut at LINE_LIMIT. */
+  /** Each complete line of output (without its newline); long lines arrive cut at LINE_LIMIT. */
   onLine(line: string): void;
 }
 
@@ -46,4 +46,6 @@ export interface RunningStep {
 
 export interface Executor {
   start(spec: StepSpec, handlers: StepHandlers): RunningStep;
+  /** Releases what the executor holds (a launcher process, connections) once a run is over. */
+  dispose(): void;
 }

@@ -1,108 +1,132 @@
-import { spawn } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { parseOutputs } from '../core/stepProtocol.js';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { errorMessage } from '../core/errors.js';
+import { parseOutputs } from '../core/stepProtocol.js';
 import type { Executor, RunningStep, StepHandlers, StepResult, StepSpec } from './executor.js';
+import { Launcher } from './launcher.js';
+import { LogTail } from './logTail.js';
 import { signalGroup } from './processGroup.js';
 
-/** Longest stdout line parsed for `::` commands; longer lines still reach the log whole. */
-export const LINE_LIMIT = 64 * 1024;
+const TICK_MS = 100;
+/** How long a vanished process group may go without its exit report before we stop waiting. */
+const VANISHED_MS = 1000;
+
+interface Job {
+  tail: LogTail;
+  pgid?: number;
+  goneSince?: number;
+  end(code: number | null, signal: string | null): void;
+}
+
+function signalName(code: number): string | null {
+  if (code <= 128) return null;
+  const entry = Object.entries(constants.signals).find(([, n]) => n === code - 128);
+  return entry ? entry[0] : null;
+}
 
 /**
- * A tiny POSIX sh wrapper: it records its pid (the process group id) before running the step and
- * the exit code after, into the attempt folder. If baton dies mid-run, resume can still tell a
- * finished attempt from an interrupted one. The step's argv arrives as "$@", so nothing the user
- * wrote is ever parsed by the shell.
+ * Runs steps on this machine: each a process group of its own started by the launcher, its
+ * output in its log file, followed every 100 ms for `::` protocol lines.
  */
-const SHIM = 'echo $$ > "$1"; f=$2; shift 2; "$@"; c=$?; echo $c > "$f"; exit $c';
-
 export class LocalExecutor implements Executor {
+  private launcher: Launcher | undefined;
+  private readonly jobs = new Set<Job>();
+  private ticker: NodeJS.Timeout | undefined;
+
   start(spec: StepSpec, handlers: StepHandlers): RunningStep {
     ensureDir(spec.cwd);
-    const { pidFile, exitFile } = spec;
-    // Synchronous appends: a log chunk is small, and an fd avoids a stream's async open/close on
-    // every step's critical path.
-    const logFd = openSync(spec.logPath, 'a');
-    const log = (chunk: Buffer) => writeSync(logFd, chunk);
+    this.launcher ??= new Launcher();
+    const launcher = this.launcher;
     const started = Date.now();
     let timedOut = false;
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
     let timeoutTimer: NodeJS.Timeout | undefined;
+    let resolveResult: (r: StepResult) => void = () => undefined;
+    const result = new Promise<StepResult>((resolve) => (resolveResult = resolve));
 
-    const child = spawn('/bin/sh', ['-c', SHIM, 'baton-step', pidFile, exitFile, ...spec.argv], {
-      cwd: spec.cwd,
-      env: spec.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const job: Job = {
+      tail: new LogTail(spec.logPath, (line) => handlers.onLine(line)),
+      end: (code, signal) => {
+        if (!this.jobs.delete(job)) return;
+        launcher.forget(token);
+        clearTimeout(timeoutTimer);
+        clearTimeout(killTimer);
+        // Whatever the step left running in its group is an orphan.
+        if (job.pgid !== undefined) signalGroup(job.pgid, 'SIGKILL');
+        job.tail.finish();
+        const out: StepResult = { exitCode: code, signal: signal ?? (code !== null ? signalName(code) : null), timedOut, cancelled, durationMs: Date.now() - started, outputs: {} };
+        try {
+          if (existsSync(spec.outputPath)) out.outputs = parseOutputs(readFileSync(spec.outputPath, 'utf8'));
+        } catch (e) {
+          out.error = `its output file could not be read: ${errorMessage(e)}`;
+        }
+        if (code === 126 && job.pgid === undefined) out.error = `could not enter its working folder ${spec.cwd}`;
+        resolveResult(out);
+        if (this.jobs.size === 0) this.stopTicking();
+      },
+    };
+    this.jobs.add(job);
+    const token = launcher.launch(spec, {
+      onStart: (pgid) => {
+        job.pgid = pgid;
+        handlers.onSpawn(pgid);
+        if (cancelled) terminate();
+      },
+      onExit: (code) => job.end(code, null),
     });
-    const pgid = child.pid;
-    if (pgid !== undefined) handlers.onSpawn(pgid);
+    this.startTicking();
 
-    const terminate = (graceMs: number) => {
-      if (pgid === undefined) return;
+    const terminate = () => {
+      if (job.pgid === undefined) return; // onStart stops it as soon as its group exists
+      const pgid = job.pgid;
       signalGroup(pgid, 'SIGTERM');
-      killTimer ??= setTimeout(() => signalGroup(pgid, 'SIGKILL'), graceMs);
+      killTimer ??= setTimeout(() => signalGroup(pgid, 'SIGKILL'), spec.killGraceMs);
     };
     if (spec.timeoutMs !== undefined) {
       timeoutTimer = setTimeout(() => {
         timedOut = true;
-        log(Buffer.from(`\n[baton] timed out after ${spec.timeoutMs}ms: stopping the step\n`));
-        terminate(spec.killGraceMs);
+        terminate();
       }, spec.timeoutMs);
     }
-
-    let carry = '';
-    // The log keeps the bytes as they came; only the `::` protocol needs text.
-    const decoder = new StringDecoder('utf8');
-    child.stdout.on('data', (chunk: Buffer) => {
-      log(chunk);
-      const text = carry + decoder.write(chunk);
-      const lines = text.split('\n');
-      carry = lines.pop() ?? '';
-      if (carry.length > LINE_LIMIT) carry = '';
-      for (const line of lines) handlers.onLine(line.length > LINE_LIMIT ? line.slice(0, LINE_LIMIT) : line);
-    });
-    child.stderr.on('data', (chunk: Buffer) => log(chunk));
-
-    const result = new Promise<StepResult>((resolve) => {
-      let spawnError: string | undefined;
-      child.on('error', (e) => {
-        spawnError = `could not start the step: ${errorMessage(e)}`;
-      });
-      child.on('exit', () => {
-        // The step is done; anything it left running in its group is an orphan, unless we are
-        // already stopping it, in which case the grace period applies.
-        if (pgid !== undefined && !timedOut && !cancelled) signalGroup(pgid, 'SIGKILL');
-      });
-      child.on('close', (code, signal) => {
-        if (carry) handlers.onLine(carry);
-        clearTimeout(timeoutTimer);
-        clearTimeout(killTimer);
-        const out: StepResult = { exitCode: code, signal, timedOut, cancelled, durationMs: Date.now() - started, outputs: {} };
-        if (spawnError) out.error = spawnError;
-        try {
-          if (existsSync(spec.outputPath)) out.outputs = parseOutputs(readFileSync(spec.outputPath, 'utf8'));
-        } catch (e) {
-          out.error ??= `its output file could not be read: ${errorMessage(e)}`;
-        }
-        closeSync(logFd);
-        resolve(out);
-      });
-    });
-
     return {
       result,
       cancel: () => {
         cancelled = true;
-        terminate(spec.killGraceMs);
+        terminate();
       },
       kill: () => {
         cancelled = true;
-        if (pgid !== undefined) signalGroup(pgid, 'SIGKILL');
+        if (job.pgid !== undefined) signalGroup(job.pgid, 'SIGKILL');
       },
     };
+  }
+
+  /** Ends the launcher; steps already started are not affected. */
+  dispose(): void {
+    this.stopTicking();
+    this.launcher?.close();
+    this.launcher = undefined;
+  }
+
+  private startTicking(): void {
+    this.ticker ??= setInterval(() => this.tick(), TICK_MS);
+  }
+
+  private stopTicking(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const job of this.jobs) {
+      job.tail.poll();
+      // A group that disappeared without reporting (its wrapper was SIGKILLed) ends here.
+      if (job.pgid === undefined || signalGroup(job.pgid, 0)) continue;
+      job.goneSince ??= now;
+      if (now - job.goneSince > VANISHED_MS) job.end(null, 'SIGKILL');
+    }
   }
 }
 
@@ -110,8 +134,9 @@ function ensureDir(dir: string): void {
   try {
     mkdirSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return;
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') mkdirSync(dir, { recursive: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code === 'ENOENT') mkdirSync(dir, { recursive: true });
     else throw e;
   }
 }

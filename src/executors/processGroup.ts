@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Sends a signal to a whole process group; false when the group is already gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -19,18 +19,38 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** The processes of a group, from /proc (Linux). */
+function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The fields after the command name (which may hold spaces) start with: state ppid pgrp.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) members.push(Number(entry));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return members;
+}
+
 /**
  * Whether the process group `pgid` still runs the attempt it was recorded for. After a reboot the
- * number may belong to someone else; on Linux the leader's command line names the attempt's exit
- * file, so a stranger is never signalled. Elsewhere we trust the recorded id.
+ * number may belong to someone else; on Linux a member's environment must hold the attempt's own
+ * `marker` (its BATON_OUTPUT), so a stranger is never signalled. Elsewhere the recorded id is trusted.
  */
 export function groupRunsAttempt(pgid: number, marker: string): boolean {
   if (!signalGroup(pgid, 0)) return false;
-  try {
-    return readFileSync(`/proc/${pgid}/cmdline`, 'utf8').includes(marker);
-  } catch {
-    return process.platform !== 'linux';
-  }
+  if (process.platform !== 'linux') return true;
+  return groupMembers(pgid).some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** SIGTERM, then SIGKILL after `graceMs` if anything in the group survives. Resolves when it is gone. */

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baton, batonAsync, json, tempProject, waitFor } from '../helpers/cli.js';
@@ -22,12 +21,21 @@ function effects(dir: string): string[] {
   return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean) : [];
 }
 
+/** Command lines of live processes started as steps of this project (found by their environment). */
 function stepProcesses(dir: string): string {
-  try {
-    return execFileSync('pgrep', ['-af', `${dir}/.baton/runs`], { encoding: 'utf8' });
-  } catch {
-    return '';
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (!environ.includes(`BATON_PROJECT_DIR=${dir}`)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      found.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim());
+    } catch {
+      // Exited while we looked, or not ours to read.
+    }
   }
+  return found.join('\n');
 }
 
 interface RunOut {
