@@ -30,7 +30,8 @@ export interface EngineOptions {
 }
 
 interface Active {
-  handle: RunningStep;
+  /** Set once the process is launched, right after its start is recorded. */
+  handle?: RunningStep;
   agent: string;
   resources: readonly string[];
 }
@@ -54,6 +55,7 @@ export class RunEngine {
   private readonly lastProgress = new Map<string, number>();
   private readonly messageCount = new Map<string, number>();
   private queue: string[] = [];
+  private launches: (() => void)[] = [];
   /** Steps this session still has to settle; their recorded status from an earlier session no longer counts. */
   private readonly toRun = new Set<string>();
   private cancelReason: string | undefined;
@@ -122,14 +124,14 @@ export class RunEngine {
       this.timers.delete(id);
       this.log.append({ type: 'step.cancelled', step: id, reason });
     }
-    for (const active of this.running.values()) active.handle.cancel();
+    for (const active of this.running.values()) active.handle?.cancel();
     this.pump();
   }
 
   /** Second Ctrl-C: no grace period. */
   kill(): void {
     this.cancel();
-    for (const active of this.running.values()) active.handle.kill();
+    for (const active of this.running.values()) active.handle?.kill();
   }
 
   private pump(): void {
@@ -188,6 +190,13 @@ export class RunEngine {
       }
     }
     this.queue = next;
+    if (this.launches.length > 0) {
+      // Durable before the processes exist, so a crash from here on leaves a trail resume can follow.
+      this.log.flush();
+      const launches = this.launches;
+      this.launches = [];
+      for (const launch of launches) launch();
+    }
     return settled;
   }
 
@@ -248,8 +257,6 @@ export class RunEngine {
       BATON_PLAN_DIR: this.stored.baseDir,
     };
     this.log.append({ type: 'step.started', step: id, attempt, agent, workdir: p.stepDir(id), logPath: p.attemptFile(id, attempt, 'log') });
-    // Durable before the process exists, so a crash from here on leaves a trail resume can follow.
-    this.log.flush();
     const spec = {
       runId: this.state.id,
       stepId: id,
@@ -265,15 +272,20 @@ export class RunEngine {
     } as Parameters<Executor['start']>[0];
     const timeout = step.timeoutMs ?? this.deps.config.defaultTimeoutMs ?? undefined;
     if (timeout !== undefined) spec.timeoutMs = timeout;
-    const handle = this.deps.executor.start(spec, {
-      onSpawn: (pid) => this.log.append({ type: 'step.spawned', step: id, attempt, pid }),
-      onLine: (line) => this.onLine(id, attempt, line),
+    const active: Active = { agent, resources: step.resources };
+    this.running.set(id, active);
+    // Launched by startReady once the started events are durable (one transaction for the batch).
+    this.launches.push(() => {
+      const handle = this.deps.executor.start(spec, {
+        onSpawn: (pid) => this.log.append({ type: 'step.spawned', step: id, attempt, pid }),
+        onLine: (line) => this.onLine(id, attempt, line),
+      });
+      active.handle = handle;
+      handle.result.then(
+        (result) => this.onResult(step, attempt, agent, result),
+        (e: unknown) => this.fail(e),
+      );
     });
-    this.running.set(id, { handle, agent, resources: step.resources });
-    handle.result.then(
-      (result) => this.onResult(step, attempt, agent, result),
-      (e: unknown) => this.fail(e),
-    );
     return true;
   }
 
@@ -316,7 +328,6 @@ export class RunEngine {
           this.waitForRetry(id, delayMs);
         }
       }
-      this.log.flush();
     } catch (e) {
       this.fail(e);
       return;
@@ -359,7 +370,7 @@ export class RunEngine {
     if (this.finished) return;
     this.finished = true;
     for (const t of this.timers.values()) clearTimeout(t);
-    for (const active of this.running.values()) active.handle.kill();
+    for (const active of this.running.values()) active.handle?.kill();
     this.rejectRun?.(e);
   }
 }

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { coerceArg } from '../core/command.js';
 import { BatonError } from '../core/errors.js';
 import { stringify, substitute, substituteDeep } from '../core/expressions.js';
 import type { ResolvedPlan, ResolvedStep } from '../core/planCheck.js';
 import type { RunState } from '../core/runState.js';
+import { packageRoot } from '../registry/paths.js';
 
 /** The process a step becomes: argv and environment, with every `${{ }}` already evaluated. */
 export interface StepProcess {
@@ -17,7 +17,8 @@ export interface StepProcess {
 /** A step that cannot start because of its own inputs: retrying would not help. */
 export class StepInputError extends BatonError {}
 
-const AGENTS_MAIN = fileURLToPath(new URL('../agents/main.js', import.meta.url));
+// The built step programs; found from the package root so the bundled CLI finds them too.
+const AGENTS_MAIN = join(packageRoot(), 'dist', 'src', 'agents', 'main.js');
 
 export interface ContextInput {
   plan: ResolvedPlan;
