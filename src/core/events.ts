@@ -1,3 +1,5 @@
+import type { ResolvedPlan } from './planCheck.js';
+
 /**
  * Everything that happens to a run is one of these events, appended to the store in order. The
  * state of a run is a fold over them (runState.ts): resume, `baton status` and the UI all read
@@ -68,4 +70,9 @@ export function eventAttempt(e: EventBody): number | undefined {
   if ('attempt' in e) return e.attempt;
   if (e.type === 'step.retrying') return e.nextAttempt;
   return undefined;
+}
+
+/** The first event of every run: its name and steps, from the plan it runs. */
+export function createdEvent(plan: ResolvedPlan): EventBody {
+  return { type: 'run.created', name: plan.name, steps: plan.steps.map((s) => ({ id: s.id, command: s.command ?? s.estimateKey, needs: s.needs })) };
 }

@@ -33,6 +33,8 @@ export interface LaunchSpec {
 export interface LaunchCallbacks {
   onStart(pgid: number): void;
   onExit(code: number): void;
+  /** The launcher itself died before the step started (someone killed it). */
+  onLost(): void;
 }
 
 function findOnPath(name: string): string | undefined {
@@ -46,6 +48,7 @@ function findOnPath(name: string): string | undefined {
 export class Launcher {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly jobs = new Map<string, LaunchCallbacks>();
+  private readonly started = new Set<string>();
   private readonly setsid: string;
   private next = 0;
   private carry = '';
@@ -62,6 +65,20 @@ export class Launcher {
     this.proc.stdout.on('data', (chunk: string) => this.read(chunk));
     this.proc.stderr.resume();
     this.proc.stdin.on('error', () => undefined);
+    this.proc.on('exit', () => {
+      if (this.closed) return;
+      this.closed = true;
+      // Steps it already started report through their own copy of its stdout; the rest never will.
+      for (const [token, job] of this.jobs) {
+        if (this.started.has(token)) continue;
+        this.jobs.delete(token);
+        job.onLost();
+      }
+    });
+  }
+
+  get alive(): boolean {
+    return !this.closed;
   }
 
   /** Starts a step; returns its token. */
@@ -87,6 +104,7 @@ export class Launcher {
   /** Forgets a job whose end was seen another way (its process group vanished). */
   forget(token: string): void {
     this.jobs.delete(token);
+    this.started.delete(token);
   }
 
   close(): void {
@@ -104,9 +122,12 @@ export class Launcher {
       if (!m) continue;
       const job = this.jobs.get(m[2] ?? '');
       if (!job) continue;
-      if (m[1] === '+') job.onStart(Number(m[3]));
-      else {
+      if (m[1] === '+') {
+        this.started.add(m[2] ?? '');
+        job.onStart(Number(m[3]));
+      } else {
         this.jobs.delete(m[2] ?? '');
+        this.started.delete(m[2] ?? '');
         job.onExit(Number(m[3]));
       }
     }

@@ -15,7 +15,7 @@ interface Job {
   tail: LogTail;
   pgid?: number;
   goneSince?: number;
-  end(code: number | null, signal: string | null): void;
+  end(code: number | null, signal: string | null, error?: string): void;
 }
 
 function signalName(code: number): string | null {
@@ -35,7 +35,7 @@ export class LocalExecutor implements Executor {
 
   start(spec: StepSpec, handlers: StepHandlers): RunningStep {
     ensureDir(spec.cwd);
-    this.launcher ??= new Launcher();
+    if (!this.launcher?.alive) this.launcher = new Launcher();
     const launcher = this.launcher;
     const started = Date.now();
     let timedOut = false;
@@ -47,7 +47,7 @@ export class LocalExecutor implements Executor {
 
     const job: Job = {
       tail: new LogTail(spec.logPath, (line) => handlers.onLine(line)),
-      end: (code, signal) => {
+      end: (code, signal, error) => {
         if (!this.jobs.delete(job)) return;
         launcher.forget(token);
         clearTimeout(timeoutTimer);
@@ -62,6 +62,7 @@ export class LocalExecutor implements Executor {
           out.error = `its output file could not be read: ${errorMessage(e)}`;
         }
         if (code === 126 && job.pgid === undefined) out.error = `could not enter its working folder ${spec.cwd}`;
+        if (error !== undefined) out.error = error;
         resolveResult(out);
         if (this.jobs.size === 0) this.stopTicking();
       },
@@ -74,6 +75,7 @@ export class LocalExecutor implements Executor {
         if (cancelled) terminate();
       },
       onExit: (code) => job.end(code, null),
+      onLost: () => job.end(null, null, 'the step launcher stopped before the step started'),
     });
     this.startTicking();
 

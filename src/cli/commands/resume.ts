@@ -1,4 +1,5 @@
 import { BatonError, ValidationError } from '../../core/errors.js';
+import { createdEvent } from '../../core/events.js';
 import { recoverInFlight } from '../../engine/recovery.js';
 import { ownerAlive } from '../../engine/ownership.js';
 import { EventLog } from '../../store/eventLog.js';
@@ -30,6 +31,8 @@ export const resumeCommand: Subcommand = {
       }
       const stored = await runs.loadPlan(row.id);
       const log = new EventLog(store, state);
+      // A crash between creating the run and its first event leaves a run with no steps yet.
+      if (state.lastSeq === 0) log.append(createdEvent(stored.plan));
       const recovered = await recoverInFlight(log, project.dir, project.config.config.killGraceMs);
       if (!opts.json) {
         for (const r of recovered) {

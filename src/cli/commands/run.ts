@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { ValidationError } from '../../core/errors.js';
+import { createdEvent } from '../../core/events.js';
 import { resolvePlan, type ResolvedPlan } from '../../core/planCheck.js';
 import { emptyRun } from '../../core/runState.js';
 import { EventLog } from '../../store/eventLog.js';
@@ -46,11 +47,7 @@ export const runCommand: Subcommand = {
       const stored = { plan, source: loaded.source, baseDir: loaded.baseDir };
       const runId = await new RunRepository(store).createRun(stored);
       const log = new EventLog(store, emptyRun(runId));
-      log.append({
-        type: 'run.created',
-        name: plan.name,
-        steps: plan.steps.map((s) => ({ id: s.id, command: s.command ?? s.estimateKey, needs: s.needs })),
-      });
+      log.append(createdEvent(plan));
       return executeRun(project, store, log, stored, 'start', opts);
     });
   },

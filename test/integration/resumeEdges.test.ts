@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { resolvePlan } from '../../src/core/planCheck.js';
+import { parsePlan } from '../../src/core/planSchema.js';
+import { loadCommands } from '../../src/registry/commands.js';
+import { DEFAULT_CONFIG } from '../../src/registry/config.js';
+import { openStore } from '../../src/store/open.js';
+import { RunRepository } from '../../src/store/runs.js';
+import { baton, batonAsync, json, tempProject, waitFor } from '../helpers/cli.js';
+
+const PLAN = `
+name: two
+steps:
+  - id: first
+    run: [sh, -c, 'sleep 1; echo first >> "$BATON_PROJECT_DIR/effects"']
+  - id: second
+    run: [sh, -c, 'echo second >> "$BATON_PROJECT_DIR/effects"']
+    needs: [first]
+`;
+
+function effects(dir: string): string[] {
+  const path = join(dir, 'effects');
+  return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n') : [];
+}
+
+describe('resume edge cases', () => {
+  it('a run that crashed before its first event resumes from its stored plan', async () => {
+    const dir = tempProject();
+    const plan = resolvePlan(parsePlan(parseYaml(PLAN), 'two.yaml'), { commands: loadCommands(dir).commands, agents: DEFAULT_CONFIG.agents, resources: {} }, 'two.yaml');
+    const store = await openStore(dir, { create: true });
+    const runId = await new RunRepository(store).createRun({ plan, source: 'two.yaml', baseDir: dir });
+    await store.close();
+
+    const out = json<{ status: string; steps: { id: string; status: string }[] }>(baton(dir, ['resume', runId, '--json']));
+    expect(out.status).toBe('succeeded');
+    expect(out.steps.map((s) => [s.id, s.status])).toEqual([
+      ['first', 'succeeded'],
+      ['second', 'succeeded'],
+    ]);
+    expect(effects(dir)).toEqual(['first', 'second']);
+  });
+
+  it('a killed launcher does not lose the run: started steps finish and the next ones start', async () => {
+    const dir = tempProject({ 'two.yaml': PLAN });
+    const child = batonAsync(dir, ['run', 'two.yaml', '--yes', '--json']);
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const launcherOf = (pid: number) => {
+      try {
+        return execFileSync('pgrep', ['-P', String(pid), '-f', 'read -r job'], { encoding: 'utf8' }).trim();
+      } catch {
+        return '';
+      }
+    };
+    await waitFor(() => launcherOf(child.pid ?? 0) !== '', 20_000, 'the launcher');
+    process.kill(Number(launcherOf(child.pid ?? 0).split('\n')[0]), 'SIGKILL');
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { status: string }).status).toBe('succeeded');
+    expect(effects(dir)).toEqual(['first', 'second']);
+  });
+});
