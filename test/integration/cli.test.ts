@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, baton, json, tempProject } from '../helpers/cli.js';
+
+const PIPELINE = join(ROOT, 'examples/pipeline.yaml');
+
+interface PlanJson {
+  steps: { id: string; estimateMs: number }[];
+  levels: string[][];
+  criticalPath: string[];
+  estimatedMs: number;
+}
+
+describe('the README tour', () => {
+  it('baton plan shows levels, the critical path and estimates; past runs replace the defaults', () => {
+    const dir = tempProject();
+    const before = json<PlanJson>(baton(dir, ['plan', PIPELINE, '--json']));
+    expect(before.levels).toEqual([['prep'], ['validate'], ['split'], ['forest', 'tree'], ['evaluate'], ['deploy']]);
+    expect(before.criticalPath).toEqual(['prep', 'validate', 'split', 'forest', 'evaluate', 'deploy']);
+    // Defaults from the command files: train estimates 5s.
+    expect(before.steps.find((s) => s.id === 'forest')?.estimateMs).toBe(5000);
+
+    const run = json<{ status: string; steps: { id: string; status: string; outputs: Record<string, unknown> }[] }>(baton(dir, ['run', PIPELINE, '--yes', '--json']));
+    expect(run.status).toBe('succeeded');
+    const byId = Object.fromEntries(run.steps.map((s) => [s.id, s]));
+    expect(byId.evaluate?.outputs.accuracy).toBeGreaterThan(0.8);
+    expect(byId.deploy).toMatchObject({ status: 'succeeded', outputs: { version: 1, env: 'staging' } });
+
+    const after = json<PlanJson>(baton(dir, ['plan', PIPELINE, '--json']));
+    expect(after.steps.find((s) => s.id === 'forest')?.estimateMs).not.toBe(5000);
+
+    const text = baton(dir, ['plan', PIPELINE]).stdout;
+    expect(text).toContain('level 4 (2 in parallel)');
+    expect(text).toMatch(/critical path: prep → validate → split → forest → evaluate → deploy/);
+  });
+
+  it('baton config shows each value and the layer it came from', () => {
+    const dir = tempProject({ '.baton/config.yaml': 'parallel: 5\nresources: { gpu: 2 }\n' });
+    const r = baton(dir, ['config', '--json'], { BATON_KILL_GRACE: '2s' });
+    const out = json<{ config: Record<string, unknown>; sources: Record<string, string> }>(r);
+    expect(out.config).toMatchObject({ parallel: 5, resources: { gpu: 2 }, killGraceMs: 2000, defaultTimeoutMs: null });
+    expect(out.sources.parallel).toBe(join(dir, '.baton/config.yaml'));
+    expect(out.sources.killGraceMs).toBe('env BATON_KILL_GRACE');
+    expect(out.sources.agents).toBe('default');
+    const flagged = json<{ sources: Record<string, string> }>(baton(dir, ['config', '--json', '--parallel', '2']));
+    expect(flagged.sources.parallel).toBe('flag --parallel');
+    const table = baton(dir, ['config']).stdout;
+    expect(table).toMatch(/^parallel\s+5\s+.*\.baton\/config\.yaml$/m);
+  });
+
+  it('baton commands lists the built-in commands; baton alone prints the usage', () => {
+    const dir = tempProject();
+    const r = baton(dir, ['commands']);
+    expect(r.code).toBe(0);
+    for (const name of ['ingest', 'train', 'evaluate', 'deploy', 'shell']) expect(r.stdout).toMatch(new RegExp(`^${name}\\s`, 'm'));
+    const usage = baton(dir, []);
+    expect(usage.code).toBe(0);
+    expect(usage.stdout).toContain('baton resume RUN');
+  });
+
+  it('logs of an unknown step and status of an unknown run say what exists', () => {
+    const dir = tempProject({ 'p.yaml': 'steps:\n  - { id: only, run: ["true"] }\n' });
+    const run = json<{ run: string }>(baton(dir, ['run', 'p.yaml', '--yes', '--json']));
+    const logs = baton(dir, ['logs', run.run, 'onyl']);
+    expect(logs.code).toBe(2);
+    expect(logs.stderr).toContain(`run ${run.run} has no step "onyl" (did you mean "only"?)`);
+    const status = baton(dir, ['status', 'ffffffff']);
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain('no run "ffffffff"');
+  });
+});
