@@ -1,5 +1,6 @@
 import { criticalPath, levels, topologicalOrder } from '../core/dag.js';
 import { formatDuration } from '../core/duration.js';
+import { estimator } from '../core/estimate.js';
 import { stringify } from '../core/expressions.js';
 import type { ResolvedPlan, ResolvedStep } from '../core/planCheck.js';
 import { bold, cyan, dim, yellow } from './format.js';
@@ -10,15 +11,6 @@ export interface PlanSummary {
   levels: string[][];
   criticalPath: string[];
   estimatedMs: number;
-}
-
-export function estimator(plan: ResolvedPlan, history: ReadonlyMap<string, number>): (id: string) => number {
-  const byId = new Map(plan.steps.map((s) => [s.id, s]));
-  return (id) => {
-    const step = byId.get(id);
-    if (!step) return 0;
-    return history.get(step.estimateKey) ?? step.def?.estimateMs ?? 1000;
-  };
 }
 
 export function summarizePlan(plan: ResolvedPlan, history: ReadonlyMap<string, number>): PlanSummary {

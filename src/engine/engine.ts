@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { remainingTime } from '../core/dag.js';
 import { formatDuration } from '../core/duration.js';
+import { estimator } from '../core/estimate.js';
 import { errorMessage, ExpressionError } from '../core/errors.js';
 import { evaluateCondition } from '../core/expressions.js';
 import type { ResolvedStep } from '../core/planCheck.js';
@@ -87,11 +88,7 @@ export class RunEngine {
     this.log.flush();
     this.paths.prepare();
 
-    const estimate = (id: string) => {
-      const step = this.steps.get(id);
-      return (step && this.opts.history.get(step.estimateKey)) ?? step?.def?.estimateMs ?? 1000;
-    };
-    const remaining = remainingTime(this.stored.plan.steps, estimate);
+    const remaining = remainingTime(this.stored.plan.steps, estimator(this.stored.plan, this.opts.history));
     const index = new Map(state.order.map((id, i) => [id, i]));
     const rank = (id: string) => [this.steps.get(id)?.priority ?? 0, remaining.get(id) ?? 0, -(index.get(id) ?? 0)];
     this.queue = state.order
