@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { eventAttempt, eventStep, type EventBody, type RunEvent } from '../src/core/events.js';
-import type { ResolvedPlan, ResolvedStep } from '../src/core/planCheck.js';
+import { NO_RETRY, type ResolvedPlan, type ResolvedStep } from '../src/core/planCheck.js';
 import { emptyRun, foldEvents, type RunState } from '../src/core/runState.js';
 import { EventLog } from '../src/store/eventLog.js';
 import { openStore, type Store } from '../src/store/open.js';
@@ -34,8 +34,10 @@ function storedPlan(): StoredPlan {
       resources: [],
       env: {},
       priority: 0,
+      continueOnError: false,
+      errors: [],
       capability: 'shell',
-      retry: { attempts: 1, backoff: 'exponential', initialMs: 1000, maxMs: 60_000 },
+      retry: NO_RETRY,
       estimateKey: 'run:true',
     });
   }

@@ -20,9 +20,11 @@ export function progressLine(e: RunEvent, state: RunState): string | undefined {
     case 'step.message':
       return `${at} ${e.step} ${e.level === 'notice' ? dim('note') : yellow(e.level)}: ${e.text}`;
     case 'step.succeeded':
-      return `${at} ${e.step} ${green('✔')} ${formatDuration(e.durationMs)}${e.recovered ? ' (finished while baton was down)' : ''}`;
+      return `${at} ${e.step} ${green('✔')} ${formatDuration(e.durationMs)}${e.viaFallback ? ' (by its fallback)' : ''}${e.recovered ? ' (finished while baton was down)' : ''}`;
     case 'step.failed':
-      return `${at} ${e.step} ${red('✖')} ${e.error} (attempt ${e.attempt})`;
+      return `${at} ${e.step} ${red('✖')} ${e.error}${e.errorClass ? ` [${e.errorClass}${e.errorReason && !e.error.includes(e.errorReason) ? `: ${e.errorReason}` : ''}]` : ''} (attempt ${e.attempt})`;
+    case 'step.fallback':
+      return `${at} ${e.step} ${yellow('↪')} failed for good: falling back to ${e.to}`;
     case 'step.retrying':
       return `${at} ${e.step} ${yellow('⟳')} retrying in ${formatDuration(e.delayMs)} (attempt ${e.nextAttempt})`;
     case 'step.skipped':

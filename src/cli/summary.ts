@@ -18,7 +18,10 @@ export interface RunJson {
     agent: string | null;
     durationMs: number | null;
     error?: string;
+    errorClass?: string;
     reason?: string;
+    /** "succeeded" when the step's fallback produced its outputs. */
+    fallback?: string;
   }[];
 }
 
@@ -41,7 +44,9 @@ export function runJson(state: RunState, status: RunStatus): RunJson {
         durationMs: s?.durationMs ?? null,
       };
       if (s?.error !== undefined) step.error = s.error;
+      if (s?.errorClass !== undefined) step.errorClass = s.errorClass;
       if (s?.reason !== undefined) step.reason = s.reason;
+      if (s?.fallback !== undefined) step.fallback = s.fallback;
       return step;
     }),
   };
@@ -71,7 +76,9 @@ export function stepTable(state: RunState): string {
     const s = state.steps[id];
     if (!s) return [id, '', '', '', '', ''];
     const last = s.attempts[s.attempts.length - 1];
-    const detail = s.status === 'succeeded' ? briefOutputs(s.outputs) : (s.error ?? s.reason ?? '');
+    const failure = s.error !== undefined ? `${s.error}${s.errorClass ? ` [${s.errorClass}]` : ''}` : undefined;
+    const outputs = `${s.fallback === 'succeeded' ? '(fallback) ' : ''}${briefOutputs(s.outputs)}`;
+    const detail = s.status === 'succeeded' ? outputs : (failure ?? s.reason ?? '');
     return [
       `${STATUS_ICON[s.status]} ${id}`,
       s.command ?? '',

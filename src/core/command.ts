@@ -1,3 +1,4 @@
+import type { ErrorRule } from './failure.js';
 import type { RetryPolicy } from './plan.js';
 
 /** What a command file's front matter declares, once validated (see registry/commandFile.ts). */
@@ -28,6 +29,8 @@ export interface CommandDef {
   timeoutMs?: number;
   estimateMs: number;
   examples: string[];
+  /** How this command's failures are classified, before the config's and the built-in rules. */
+  errors: ErrorRule[];
   help: string;
   /** The file it came from, for messages and `baton commands`. */
   source: string;

@@ -1,3 +1,4 @@
+import type { ErrorClass } from './failure.js';
 import type { ResolvedPlan } from './planCheck.js';
 
 /**
@@ -29,7 +30,7 @@ export type EventBody =
   | { type: 'run.started'; pid: number; host: string; parallel: number }
   | { type: 'run.resumed'; pid: number; host: string; parallel: number }
   | { type: 'run.finished'; status: RunStatus; reason?: string }
-  | { type: 'step.started'; step: string; attempt: number; agent: string; workdir: string; logPath: string }
+  | { type: 'step.started'; step: string; attempt: number; agent: string; workdir: string; logPath: string; fallback?: boolean }
   | { type: 'step.spawned'; step: string; attempt: number; pid: number }
   | { type: 'step.progress'; step: string; attempt: number; current: number; total: number; message?: string }
   | { type: 'step.message'; step: string; attempt: number; level: 'notice' | 'warning' | 'error'; text: string }
@@ -41,6 +42,8 @@ export type EventBody =
       durationMs: number;
       /** True when resume found the attempt had finished while baton was down. */
       recovered?: boolean;
+      /** The outputs come from the step's fallback, not from the step itself. */
+      viaFallback?: boolean;
     }
   | {
       type: 'step.failed';
@@ -51,8 +54,12 @@ export type EventBody =
       error: string;
       durationMs: number;
       recovered?: boolean;
+      errorClass?: ErrorClass;
+      /** Why it got that class ("out of memory", "exit code 2"). */
+      errorReason?: string;
     }
   | { type: 'step.retrying'; step: string; nextAttempt: number; delayMs: number; retryAt: number }
+  | { type: 'step.fallback'; step: string; to: string }
   | { type: 'step.skipped'; step: string; reason: string }
   | { type: 'step.interrupted'; step: string; attempt: number; reason: string }
   | { type: 'step.cancelled'; step: string; attempt?: number; reason: string };

@@ -1,3 +1,5 @@
+import type { ErrorClass, ErrorRule } from './failure.js';
+
 /**
  * The plan: one shape for plan files, templates and (later) the planner's output. Plain data, so it
  * can be stored, diffed and shown. `planSchema.ts` turns untrusted input into this.
@@ -8,6 +10,18 @@ export interface RetryPolicy {
   backoff: 'exponential' | 'fixed';
   initialMs: number;
   maxMs: number;
+  jitter: boolean;
+  /** Which classes of failure are worth another try. */
+  on: ErrorClass[];
+}
+
+export const RETRY_ON_DEFAULT: ErrorClass[] = ['transient', 'resource'];
+
+/** What to run instead when a step has finally failed: another command, or a raw process. */
+export interface Fallback {
+  command?: string;
+  run?: string[];
+  args: Record<string, unknown>;
 }
 
 export type ArgValue = unknown;
@@ -28,6 +42,11 @@ export interface PlanStep {
   agent?: string;
   env: Record<string, string>;
   priority: number;
+  /** A failure of this step does not fail the run; the run ends `degraded` instead. */
+  continueOnError: boolean;
+  fallback?: Fallback;
+  /** Error rules for this step, before the command file's and the config's. */
+  errors: ErrorRule[];
 }
 
 export interface Plan {
@@ -45,8 +64,6 @@ export const RESERVED_STEP_FIELDS = [
   'forEach',
   'until',
   'maxIterations',
-  'fallback',
-  'continueOnError',
   'uses',
   'with',
   'undo',

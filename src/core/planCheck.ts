@@ -2,7 +2,7 @@ import { coerceArg, type AgentDef, type CommandDef } from './command.js';
 import { ancestors, findCycle } from './dag.js';
 import { errorMessage } from './errors.js';
 import { compile, expressionsIn, referencedSteps } from './expressions.js';
-import type { Plan, PlanStep, RetryPolicy } from './plan.js';
+import { RETRY_ON_DEFAULT, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
 import { planError } from './planSchema.js';
 import { didYouMean } from './similar.js';
 
@@ -19,13 +19,15 @@ export interface ResolvedStep extends PlanStep {
   retry: RetryPolicy;
   /** Which history an estimate of this step's duration comes from. */
   estimateKey: string;
+  /** The fallback, resolved like a step of its own (same id, one try). */
+  fallbackStep?: ResolvedStep;
 }
 
 export interface ResolvedPlan extends Omit<Plan, 'steps'> {
   steps: ResolvedStep[];
 }
 
-export const NO_RETRY: RetryPolicy = { attempts: 1, backoff: 'exponential', initialMs: 1000, maxMs: 60_000 };
+export const NO_RETRY: RetryPolicy = { attempts: 1, backoff: 'exponential', initialMs: 1000, maxMs: 60_000, jitter: false, on: RETRY_ON_DEFAULT };
 
 /** Finds a command by name or alias. */
 export function findCommand(commands: ReadonlyMap<string, CommandDef>, name: string): CommandDef | undefined {
@@ -118,6 +120,18 @@ function resolveStep(step: PlanStep, catalog: Catalog, problems: string[]): Reso
     resolved.command = def.name;
     if (resolved.timeoutMs === undefined && def.timeoutMs !== undefined) resolved.timeoutMs = def.timeoutMs;
   }
+  if (step.fallback) {
+    const { fallback: _own, ...rest } = step;
+    const alternative: PlanStep = { ...rest, args: step.fallback.args, retry: NO_RETRY };
+    delete alternative.command;
+    delete alternative.run;
+    if (step.fallback.command !== undefined) alternative.command = step.fallback.command;
+    if (step.fallback.run !== undefined) alternative.run = step.fallback.run;
+    const before = problems.length;
+    const fallbackStep = resolveStep(alternative, catalog, problems);
+    for (let i = before; i < problems.length; i++) problems[i] = (problems[i] ?? '').replace(where, `${where} (its fallback)`);
+    resolved.fallbackStep = fallbackStep;
+  }
   return resolved;
 }
 
@@ -154,7 +168,14 @@ function checkArgs(step: PlanStep, def: CommandDef, problems: string[]): void {
 
 function checkExpressions(step: PlanStep, all: readonly PlanStep[], problems: string[]): void {
   const where = `step "${step.id}"`;
-  const expressions = [...(step.if !== undefined ? [step.if] : []), ...expressionsIn(step.args), ...expressionsIn(step.run ?? []), ...expressionsIn(step.env)];
+  const expressions = [
+    ...(step.if !== undefined ? [step.if] : []),
+    ...expressionsIn(step.args),
+    ...expressionsIn(step.run ?? []),
+    ...expressionsIn(step.env),
+    ...expressionsIn(step.fallback?.args ?? {}),
+    ...expressionsIn(step.fallback?.run ?? []),
+  ];
   const upstream = ancestors(all, step.id);
   const known = new Set(all.map((s) => s.id));
   for (const expression of expressions) {

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { ValidationError } from './errors.js';
-import { RESERVED_STEP_FIELDS, STEP_ID, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
+import { ERROR_CLASSES, type ErrorRule } from './failure.js';
+import { RESERVED_STEP_FIELDS, RETRY_ON_DEFAULT, STEP_ID, type Fallback, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
 import { didYouMean } from './similar.js';
 
 export const durationInput = z.union([z.string(), z.number().nonnegative()]);
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+const errorClass = z.enum(ERROR_CLASSES);
 
 export const retryInput = z.union([
   z.number().int().min(1).max(100),
@@ -14,17 +17,60 @@ export const retryInput = z.union([
     backoff: z.enum(['exponential', 'fixed']).default('exponential'),
     initial: durationInput.default('1s'),
     max: durationInput.default('60s'),
+    jitter: z.boolean().default(false),
+    on: z.array(errorClass).default(RETRY_ON_DEFAULT),
   }),
+]);
+
+export const errorRuleInput = z
+  .strictObject({
+    class: errorClass,
+    exitCodes: z.union([z.number().int(), z.array(z.number().int())]).optional(),
+    pattern: z
+      .string()
+      .min(1)
+      .refine((p) => {
+        try {
+          new RegExp(p, 'i');
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'is not a valid regular expression')
+      .optional(),
+    reason: z.string().optional(),
+  })
+  .refine((r) => r.exitCodes !== undefined || r.pattern !== undefined, 'a rule needs exitCodes or pattern')
+  .transform((r): ErrorRule => {
+    const rule: ErrorRule = { class: r.class };
+    if (r.exitCodes !== undefined) rule.exitCodes = typeof r.exitCodes === 'number' ? [r.exitCodes] : r.exitCodes;
+    if (r.pattern !== undefined) rule.pattern = r.pattern;
+    if (r.reason !== undefined) rule.reason = r.reason;
+    return rule;
+  });
+
+const argvInput = z
+  .array(scalar.transform(String), { error: 'run takes an argv list such as [node, prep.js, --rows, "10"]; a shell string is never run' })
+  .min(1);
+
+const fallbackInput = z.union([
+  z.string().min(1).transform((command): Fallback => ({ command, args: {} })),
+  z
+    .strictObject({ command: z.string().min(1).optional(), run: argvInput.optional(), args: z.record(z.string(), z.unknown()).default({}) })
+    .refine((f) => (f.command === undefined) !== (f.run === undefined), 'a fallback gives exactly one of command or run')
+    .transform((f): Fallback => {
+      const out: Fallback = { args: f.args };
+      if (f.command !== undefined) out.command = f.command;
+      if (f.run !== undefined) out.run = f.run;
+      return out;
+    }),
 ]);
 
 const STEP_FIELDS = {
   id: z.string().regex(STEP_ID, 'must be letters, digits and _, starting with a letter (it is used as steps.<id> in expressions)'),
   description: z.string().optional(),
   command: z.string().min(1).optional(),
-  run: z
-    .array(scalar.transform(String), { error: 'run takes an argv list such as [node, prep.js, --rows, "10"]; a shell string is never run' })
-    .min(1)
-    .optional(),
+  run: argvInput.optional(),
   args: z.record(z.string(), z.unknown()).default({}),
   needs: z.union([z.string(), z.array(z.string())]).default([]),
   if: z.union([z.string().min(1), z.boolean()]).optional(),
@@ -34,6 +80,9 @@ const STEP_FIELDS = {
   agent: z.string().optional(),
   env: z.record(z.string(), scalar.transform(String)).default({}),
   priority: z.number().int().default(0),
+  continueOnError: z.boolean().default(false),
+  fallback: fallbackInput.optional(),
+  errors: z.array(errorRuleInput).default([]),
 };
 
 const stepInput = z.strictObject(STEP_FIELDS);
@@ -50,12 +99,14 @@ const planInput = z.strictObject({
 const KNOWN_STEP_FIELDS = Object.keys(STEP_FIELDS);
 
 export function toRetry(input: z.infer<typeof retryInput>, where: string): RetryPolicy {
-  if (typeof input === 'number') return { attempts: input, backoff: 'exponential', initialMs: 1000, maxMs: 60_000 };
+  if (typeof input === 'number') return { attempts: input, backoff: 'exponential', initialMs: 1000, maxMs: 60_000, jitter: false, on: RETRY_ON_DEFAULT };
   return {
     attempts: input.attempts,
     backoff: input.backoff,
     initialMs: parseDuration(input.initial, `${where}.retry.initial`),
     maxMs: parseDuration(input.max, `${where}.retry.max`),
+    jitter: input.jitter,
+    on: input.on,
   };
 }
 
@@ -117,7 +168,10 @@ export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): P
         resources: list(s.resources),
         env: s.env,
         priority: s.priority,
+        continueOnError: s.continueOnError,
+        errors: s.errors,
       };
+      if (s.fallback !== undefined) step.fallback = s.fallback;
       if (s.description !== undefined) step.description = s.description;
       if (s.command !== undefined) step.command = s.command;
       if (s.run !== undefined) step.run = s.run;

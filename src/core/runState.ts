@@ -1,4 +1,5 @@
 import type { EventBody, RunEvent, RunStatus, StepStatus } from './events.js';
+import type { ErrorClass } from './failure.js';
 
 export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
 
@@ -30,6 +31,9 @@ export interface StepState {
   progress?: { current: number; total: number; message?: string };
   retryAt?: number;
   recovered?: boolean;
+  errorClass?: ErrorClass;
+  /** Its fallback is running or has produced its outputs. */
+  fallback?: 'running' | 'succeeded';
 }
 
 export interface RunState {
@@ -102,6 +106,8 @@ function applyStepEvent(run: RunState, e: Exclude<EventBody, { type: `run.${stri
       delete step.reason;
       delete step.retryAt;
       delete step.progress;
+      delete step.errorClass;
+      if (!e.fallback) delete step.fallback;
       step.attempts[e.attempt - 1] = { n: e.attempt, status: 'running', agent: e.agent, workdir: e.workdir, logPath: e.logPath, startedAt: ts };
       return;
     case 'step.spawned':
@@ -121,14 +127,19 @@ function applyStepEvent(run: RunState, e: Exclude<EventBody, { type: `run.${stri
       step.finishedAt = ts;
       step.durationMs = e.durationMs;
       if (e.recovered) step.recovered = true;
+      if (e.viaFallback) step.fallback = 'succeeded';
       finishAttempt(attempt, 'succeeded', ts, 0);
       return;
     case 'step.failed':
       step.status = 'failed';
       step.error = e.error;
+      if (e.errorClass !== undefined) step.errorClass = e.errorClass;
       step.finishedAt = ts;
       step.durationMs = e.durationMs;
       finishAttempt(attempt, 'failed', ts, e.exitCode, e.error);
+      return;
+    case 'step.fallback':
+      step.fallback = 'running';
       return;
     case 'step.retrying':
       step.status = 'retrying';

@@ -13,6 +13,7 @@ import type { Executor, RunningStep, StepResult } from '../executors/executor.js
 import type { Config } from '../registry/config.js';
 import type { EventLog } from '../store/eventLog.js';
 import type { StoredPlan } from '../store/runs.js';
+import { classifyFailure } from './failures.js';
 import { allowedEnv, buildStepProcess, expressionContext, StepInputError } from './stepInputs.js';
 import { runPaths, type RunPaths } from './workspace.js';
 
@@ -59,6 +60,8 @@ export class RunEngine {
   private launches: (() => void)[] = [];
   /** Steps this session still has to settle; their recorded status from an earlier session no longer counts. */
   private readonly toRun = new Set<string>();
+  /** Steps whose primary failed for good and whose fallback runs instead. */
+  private readonly inFallback = new Set<string>();
   private cancelReason: string | undefined;
   private finished = false;
   private resolveRun: ((state: RunState) => void) | undefined;
@@ -102,6 +105,8 @@ export class RunEngine {
       this.toRun.add(id);
       const s = state.steps[id] as StepState;
       this.budgetBase.set(id, s.status === 'retrying' ? Math.max(0, s.attempts.length - 1) : s.attempts.length);
+      // A fallback interrupted by a crash goes on; a step that failed for good starts over from its primary.
+      if (s.fallback === 'running' && s.status !== 'failed') this.inFallback.add(id);
       if (s.status === 'retrying' && s.retryAt !== undefined) this.waitForRetry(id, Math.max(0, s.retryAt - Date.now()));
     }
 
@@ -153,7 +158,8 @@ export class RunEngine {
         next.push(id);
         continue;
       }
-      const step = this.steps.get(id) as ResolvedStep;
+      const primary = this.steps.get(id) as ResolvedStep;
+      const step = this.inFallback.has(id) ? (primary.fallbackStep ?? primary) : primary;
       // A need still queued in this session will run again, whatever an earlier session left.
       const blocked = step.needs.find((n) => {
         const status = state.steps[n]?.status;
@@ -253,7 +259,8 @@ export class RunEngine {
       BATON_PROJECT_DIR: this.deps.projectDir,
       BATON_PLAN_DIR: this.stored.baseDir,
     };
-    this.log.append({ type: 'step.started', step: id, attempt, agent, workdir: p.stepDir(id), logPath: p.attemptFile(id, attempt, 'log') });
+    const started = { type: 'step.started' as const, step: id, attempt, agent, workdir: p.stepDir(id), logPath: p.attemptFile(id, attempt, 'log') };
+    this.log.append(this.inFallback.has(id) ? { ...started, fallback: true } : started);
     const spec = {
       runId: this.state.id,
       stepId: id,
@@ -309,27 +316,40 @@ export class RunEngine {
     this.messageCount.delete(id);
     try {
       this.settle(id);
+      const viaFallback = this.inFallback.has(id);
       if (r.exitCode === 0 && !r.error && !r.timedOut && !r.cancelled) {
-        this.log.append({ type: 'step.succeeded', step: id, attempt, outputs: r.outputs, durationMs: r.durationMs });
+        const e = { type: 'step.succeeded' as const, step: id, attempt, outputs: r.outputs, durationMs: r.durationMs };
+        this.log.append(viaFallback ? { ...e, viaFallback } : e);
       } else if (r.cancelled && this.cancelReason !== undefined) {
         this.log.append({ type: 'step.cancelled', step: id, attempt, reason: this.cancelReason });
       } else {
-        const error = describeFailure(r, step.timeoutMs ?? this.deps.config.defaultTimeoutMs);
-        this.log.append({ type: 'step.failed', step: id, attempt, exitCode: r.exitCode, signal: r.signal, error, durationMs: r.durationMs });
-        const used = attempt - (this.budgetBase.get(id) ?? 0);
-        // Exit code 2 is the step protocol's "bad input": trying again would fail the same way.
-        if (this.cancelReason === undefined && r.exitCode !== 2 && shouldRetry(step.retry, used)) {
-          const delayMs = retryDelay(step.retry, used + 1);
-          this.log.append({ type: 'step.retrying', step: id, nextAttempt: attempt + 1, delayMs, retryAt: Date.now() + delayMs });
-          this.toRun.add(id);
-          this.waitForRetry(id, delayMs);
-        }
+        this.onFailure(step, attempt, r, viaFallback);
       }
     } catch (e) {
       this.fail(e);
       return;
     }
     this.pump();
+  }
+
+  /** Records a failed attempt with its class, then retries, falls back, or lets it stand. */
+  private onFailure(step: ResolvedStep, attempt: number, r: StepResult, viaFallback: boolean): void {
+    const id = step.id;
+    const error = describeFailure(r, step.timeoutMs ?? this.deps.config.defaultTimeoutMs);
+    const c = classifyFailure(step, r, this.paths.attemptFile(id, attempt, 'log'), this.deps.config);
+    this.log.append({ type: 'step.failed', step: id, attempt, exitCode: r.exitCode, signal: r.signal, error, durationMs: r.durationMs, errorClass: c.class, errorReason: c.reason });
+    if (this.cancelReason !== undefined || viaFallback) return;
+    const used = attempt - (this.budgetBase.get(id) ?? 0);
+    if (shouldRetry(step.retry, used, c.class)) {
+      const delayMs = retryDelay(step.retry, used + 1);
+      this.log.append({ type: 'step.retrying', step: id, nextAttempt: attempt + 1, delayMs, retryAt: Date.now() + delayMs });
+      this.toRun.add(id);
+      this.waitForRetry(id, delayMs);
+    } else if (step.fallbackStep) {
+      this.log.append({ type: 'step.fallback', step: id, to: step.fallbackStep.command ?? step.fallbackStep.estimateKey });
+      this.inFallback.add(id);
+      this.toRun.add(id);
+    }
   }
 
   private waitForRetry(id: string, delayMs: number): void {
@@ -346,10 +366,15 @@ export class RunEngine {
     if (this.finished) return;
     const state = this.state;
     const failed = state.order.filter((id) => state.steps[id]?.status === 'failed');
+    const hard = failed.filter((id) => !this.steps.get(id)?.continueOnError);
     if (this.cancelReason !== undefined) {
       this.log.append({ type: 'run.finished', status: 'cancelled', reason: this.cancelReason });
+    } else if (hard.length > 0) {
+      this.log.append({ type: 'run.finished', status: 'failed', reason: `${hard.join(', ')} failed` });
     } else if (failed.length > 0) {
-      this.log.append({ type: 'run.finished', status: 'failed', reason: `${failed.join(', ')} failed` });
+      const missing = state.order.filter((id) => state.steps[id]?.status === 'skipped' && state.steps[id]?.reason?.startsWith('needs '));
+      const reason = `${failed.join(', ')} failed (continueOnError)${missing.length ? `; missing: ${missing.join(', ')}` : ''}`;
+      this.log.append({ type: 'run.finished', status: 'degraded', reason });
     } else {
       this.log.append({ type: 'run.finished', status: 'succeeded' });
     }

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { AgentDef } from '../core/command.js';
+import type { ErrorRule } from '../core/failure.js';
 import { parseDuration } from '../core/duration.js';
 import { ValidationError, errorMessage } from '../core/errors.js';
-import { durationInput } from '../core/planSchema.js';
+import { durationInput, errorRuleInput } from '../core/planSchema.js';
 import { stateDir } from './paths.js';
 
 export interface Config {
@@ -17,6 +18,8 @@ export interface Config {
   envAllow: string[];
   killGraceMs: number;
   defaultTimeoutMs: number | null;
+  /** Project-wide error rules, after those of steps and command files. */
+  errors: ErrorRule[];
 }
 
 export type ConfigKey = keyof Config;
@@ -36,6 +39,7 @@ export const DEFAULT_CONFIG: Config = {
   envAllow: ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'TERM', 'SHELL'],
   killGraceMs: 5000,
   defaultTimeoutMs: null,
+  errors: [],
 };
 
 const fileSchema = z.strictObject({
@@ -47,6 +51,7 @@ const fileSchema = z.strictObject({
   envAllow: z.array(z.string()).optional(),
   killGrace: durationInput.optional(),
   defaultTimeout: z.union([durationInput, z.null()]).optional(),
+  errors: z.array(errorRuleInput).optional(),
 });
 
 type Layer = Partial<Config>;
@@ -58,6 +63,7 @@ function fromFileData(data: z.infer<typeof fileSchema>): Layer {
   if (data.resources !== undefined) layer.resources = data.resources;
   if (data.envAllow !== undefined) layer.envAllow = data.envAllow;
   if (data.killGrace !== undefined) layer.killGraceMs = parseDuration(data.killGrace, 'killGrace');
+  if (data.errors !== undefined) layer.errors = data.errors;
   if (data.defaultTimeout !== undefined) layer.defaultTimeoutMs = data.defaultTimeout === null ? null : parseDuration(data.defaultTimeout, 'defaultTimeout');
   return layer;
 }

@@ -16,6 +16,7 @@ export function commandDef(overrides: Partial<CommandDef> & { name: string }): C
     run: { builtin: overrides.name },
     estimateMs: 1000,
     examples: [],
+    errors: [],
     help: '',
     source: `${overrides.name}.md`,
     ...overrides,
@@ -32,7 +33,7 @@ export function agent(name: string, capabilities: string[], concurrency = 1): Ag
 
 /** A plan step as parsePlan would produce it. */
 export function step(id: string, extra: Partial<PlanStep> = {}): PlanStep {
-  return { id, args: {}, needs: [], resources: [], env: {}, priority: 0, ...extra };
+  return { id, args: {}, needs: [], resources: [], env: {}, priority: 0, continueOnError: false, errors: [], ...extra };
 }
 
 /** Runs `fn` and returns what it threw, failing the test if it did not throw. */

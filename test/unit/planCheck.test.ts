@@ -5,7 +5,7 @@ import type { Plan, PlanStep, RetryPolicy } from '../../src/core/plan.js';
 import { NO_RETRY, findCommand, resolvePlan, type Catalog, type ResolvedPlan } from '../../src/core/planCheck.js';
 import { agent, arg, commandDef, step, thrown } from './helpers.js';
 
-const TRAIN_RETRY: RetryPolicy = { attempts: 2, backoff: 'exponential', initialMs: 1000, maxMs: 60_000 };
+const TRAIN_RETRY: RetryPolicy = { attempts: 2, backoff: 'exponential', initialMs: 1000, maxMs: 60_000, jitter: false, on: ['transient', 'resource'] };
 
 const commands: CommandDef[] = [
   commandDef({ name: 'ingest', capability: 'data', args: { source: arg('path', { required: true }) }, outputs: ['path', 'rows'] }),
@@ -79,7 +79,7 @@ describe('resolvePlan: a good plan', () => {
   });
 
   it('takes retry and timeout from the step, then the command, then one attempt', () => {
-    const own: RetryPolicy = { attempts: 5, backoff: 'fixed', initialMs: 10, maxMs: 10 };
+    const own: RetryPolicy = { attempts: 5, backoff: 'fixed', initialMs: 10, maxMs: 10, jitter: false, on: ['transient', 'resource'] };
     const resolved = resolve(ingest, train({ retry: own, timeoutMs: 1000 }), step('deploy', { command: 'deploy', needs: ['train'] }));
     expect(resolved.steps[1]?.retry).toEqual(own);
     expect(resolved.steps[1]?.timeoutMs).toBe(1000);

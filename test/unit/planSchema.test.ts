@@ -78,12 +78,12 @@ describe('parsePlan: the example plan', () => {
 describe('parsePlan: shorthands and defaults', () => {
   it('takes a number as the retry attempts with exponential backoff', () => {
     const plan = parsePlan(parseYaml(oneStep('id: a\ncommand: train\nretry: 4')), SOURCE);
-    expect(plan.steps[0]?.retry).toEqual({ attempts: 4, backoff: 'exponential', initialMs: 1000, maxMs: 60_000 });
+    expect(plan.steps[0]?.retry).toEqual({ attempts: 4, backoff: 'exponential', initialMs: 1000, maxMs: 60_000, jitter: false, on: ['transient', 'resource'] });
   });
 
   it('reads fixed backoff with its own delays', () => {
     const plan = parsePlan(parseYaml(oneStep('id: a\ncommand: train\nretry: { attempts: 2, backoff: fixed, initial: 500ms, max: 2s }')), SOURCE);
-    expect(plan.steps[0]?.retry).toEqual({ attempts: 2, backoff: 'fixed', initialMs: 500, maxMs: 2000 });
+    expect(plan.steps[0]?.retry).toEqual({ attempts: 2, backoff: 'fixed', initialMs: 500, maxMs: 2000, jitter: false, on: ['transient', 'resource'] });
   });
 
   it('takes a single string for needs and resources', () => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RetryPolicy } from '../../src/core/plan.js';
 import { retryDelay, shouldRetry } from '../../src/core/retry.js';
 
-const exponential: RetryPolicy = { attempts: 6, backoff: 'exponential', initialMs: 1000, maxMs: 5000 };
-const fixed: RetryPolicy = { attempts: 3, backoff: 'fixed', initialMs: 2000, maxMs: 60_000 };
+const exponential: RetryPolicy = { attempts: 6, backoff: 'exponential', initialMs: 1000, maxMs: 5000, jitter: false, on: ['transient', 'resource'] };
+const fixed: RetryPolicy = { attempts: 3, backoff: 'fixed', initialMs: 2000, maxMs: 60_000, jitter: false, on: ['transient', 'resource'] };
 
 describe('retryDelay', () => {
   it('doubles from the initial delay: 1s, 2s, 4s, then the cap', () => {

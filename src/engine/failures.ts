@@ -1,0 +1,32 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { classify, type Classification } from '../core/failure.js';
+import type { ResolvedStep } from '../core/planCheck.js';
+import type { StepResult } from '../executors/executor.js';
+import type { Config } from '../registry/config.js';
+
+const TAIL_BYTES = 16 * 1024;
+
+/** The end of a log, where error messages are; empty when there is none. */
+export function readLogTail(path: string, bytes = TAIL_BYTES): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, bytes);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    return buffer.toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Classifies a failed attempt with the step's rules, then its command's, then the project's. */
+export function classifyFailure(step: ResolvedStep, result: StepResult, logPath: string, config: Config): Classification {
+  return classify(
+    { exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, cancelled: result.cancelled, logTail: readLogTail(logPath) },
+    [...step.errors, ...(step.def?.errors ?? []), ...config.errors],
+  );
+}

@@ -1,0 +1,138 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baton, json, tempProject } from '../helpers/cli.js';
+
+interface StepOut {
+  id: string;
+  status: string;
+  attempts: number;
+  outputs: Record<string, unknown>;
+  error?: string;
+  errorClass?: string;
+  reason?: string;
+  fallback?: string;
+}
+interface RunOut {
+  run: string;
+  status: string;
+  reason?: string;
+  steps: StepOut[];
+}
+
+function events(dir: string, run: string, type: string): Record<string, unknown>[] {
+  const db = new Database(join(dir, '.baton/baton.db'), { readonly: true });
+  try {
+    return (db.prepare('select data from events where run_id = ? and type = ? order by seq').pluck().all(run, type) as string[]).map((d) => JSON.parse(d) as Record<string, unknown>);
+  } finally {
+    db.close();
+  }
+}
+
+/** A step that fails (exit 1, printing `message`) until its attempt number reaches `succeedAt`. */
+const flaky = (succeedAt: number, message = 'connection reset') =>
+  `[sh, -c, 'if [ "$BATON_ATTEMPT" -lt ${succeedAt} ]; then echo "${message}" >&2; exit 1; fi; echo "attempt=$BATON_ATTEMPT" >> "$BATON_OUTPUT"']`;
+
+describe('failure handling', () => {
+  it('a step that fails twice then succeeds: attempts, delays and classes are recorded', () => {
+    const dir = tempProject({
+      'p.yaml': `steps:\n  - id: fetch\n    run: ${flaky(3, 'ECONNRESET by peer')}\n    retry: { attempts: 4, backoff: exponential, initial: 100ms, max: 1s }\n`,
+    });
+    const out = json<RunOut>(baton(dir, ['run', 'p.yaml', '--yes', '--json']));
+    expect(out.status).toBe('succeeded');
+    expect(out.steps[0]).toMatchObject({ status: 'succeeded', attempts: 3, outputs: { attempt: 3 } });
+    const failed = events(dir, out.run, 'step.failed');
+    expect(failed.map((e) => [e.attempt, e.errorClass, e.errorReason])).toEqual([
+      [1, 'transient', 'network or service error'],
+      [2, 'transient', 'network or service error'],
+    ]);
+    expect(events(dir, out.run, 'step.retrying').map((e) => e.delayMs)).toEqual([100, 200]);
+  });
+
+  it('a permanent failure is not retried, and says why', () => {
+    const dir = tempProject({
+      'p.yaml': `steps:\n  - id: load\n    run: [sh, -c, 'cat missing.csv']\n    retry: { attempts: 3, initial: 50ms }\n`,
+    });
+    const r = baton(dir, ['run', 'p.yaml', '--yes', '--json']);
+    expect(r.code).toBe(1);
+    const out = json<RunOut>(r);
+    expect(out.steps[0]).toMatchObject({ status: 'failed', attempts: 1, errorClass: 'permanent', error: 'exit code 1' });
+    expect(events(dir, out.run, 'step.retrying')).toEqual([]);
+    const text = baton(dir, ['status', out.run]).stdout;
+    expect(text).toContain('exit code 1 [permanent]');
+  });
+
+  it('rules from the config classify a failure; exit 137 counts as a resource failure and is retried', () => {
+    const dir = tempProject({
+      '.baton/config.yaml': 'errors:\n  - { class: permanent, exitCodes: [3], reason: quota exhausted }\n',
+      'p.yaml': `steps:
+  - id: quota
+    run: [sh, -c, 'exit 3']
+    retry: { attempts: 3, initial: 10ms }
+    continueOnError: true
+  - id: oom
+    run: [sh, -c, 'if [ "$BATON_ATTEMPT" -lt 2 ]; then exit 137; fi']
+    retry: { attempts: 2, initial: 10ms }
+`,
+    });
+    const out = json<RunOut>(baton(dir, ['run', 'p.yaml', '--yes', '--json']));
+    expect(out.steps[0]).toMatchObject({ id: 'quota', status: 'failed', attempts: 1, errorClass: 'permanent' });
+    expect(events(dir, out.run, 'step.failed')[0]).toMatchObject({ step: 'quota', errorReason: 'quota exhausted' });
+    expect(out.steps[1]).toMatchObject({ id: 'oom', status: 'succeeded', attempts: 2 });
+    expect(events(dir, out.run, 'step.failed')[1]).toMatchObject({ step: 'oom', errorClass: 'resource' });
+  });
+
+  it('a fallback produces the outputs when the step fails for good, and downstream uses them', () => {
+    const dir = tempProject({
+      'p.yaml': `steps:
+  - id: train
+    run: [sh, -c, 'echo "model too large for this machine" >&2; exit 1']
+    retry: { attempts: 2, initial: 10ms }
+    fallback:
+      run: [sh, -c, 'echo "model=simple" >> "$BATON_OUTPUT"; echo "accuracy=0.8" >> "$BATON_OUTPUT"']
+  - id: report
+    run: [sh, -c, 'echo "got=$1" >> "$BATON_OUTPUT"', sh, "\${{ steps.train.outputs.model }}"]
+    needs: [train]
+`,
+    });
+    const r = baton(dir, ['run', 'p.yaml', '--yes', '--json']);
+    expect(r.code).toBe(0);
+    const out = json<RunOut>(r);
+    expect(out.status).toBe('succeeded');
+    expect(out.steps[0]).toMatchObject({ id: 'train', status: 'succeeded', attempts: 3, fallback: 'succeeded', outputs: { model: 'simple', accuracy: 0.8 } });
+    expect(out.steps[1]).toMatchObject({ id: 'report', outputs: { got: 'simple' } });
+    expect(events(dir, out.run, 'step.started').map((e) => e.fallback ?? false)).toEqual([false, false, true, false]);
+    const text = baton(dir, ['run', 'p.yaml', '--yes']).stdout;
+    expect(text).toMatch(/train ↪ failed for good: falling back to run:sh/);
+    expect(text).toMatch(/train ✔ \S+ \(by its fallback\)/);
+  });
+
+  it('continueOnError: the run goes on without the step and ends degraded, saying what is missing', () => {
+    const dir = tempProject({
+      'p.yaml': `steps:
+  - id: core
+    run: [sh, -c, 'echo "score=1" >> "$BATON_OUTPUT"']
+  - id: extras
+    run: [sh, -c, 'exit 1']
+    continueOnError: true
+  - id: chart
+    run: ["true"]
+    needs: [extras]
+  - id: publish
+    run: ["true"]
+    needs: [core]
+`,
+    });
+    const r = baton(dir, ['run', 'p.yaml', '--yes', '--json']);
+    expect(r.code).toBe(0);
+    const out = json<RunOut>(r);
+    expect(out.status).toBe('degraded');
+    expect(out.reason).toBe('extras failed (continueOnError); missing: chart');
+    expect(out.steps.map((s) => [s.id, s.status])).toEqual([
+      ['core', 'succeeded'],
+      ['extras', 'failed'],
+      ['chart', 'skipped'],
+      ['publish', 'succeeded'],
+    ]);
+  });
+});
