@@ -12,9 +12,10 @@ import { resumeCommand } from './cli/commands/resume.js';
 import { runCommand } from './cli/commands/run.js';
 import { runsCommand } from './cli/commands/runs.js';
 import { statusCommand } from './cli/commands/status.js';
+import { varsCommand } from './cli/commands/vars.js';
 import type { Subcommand } from './cli/commands/types.js';
 
-const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, configCommand, commandsCommand];
+const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, varsCommand, configCommand, commandsCommand];
 
 const OPTIONS = {
   dir: { type: 'string' },

@@ -6,6 +6,7 @@ import { LocalExecutor } from '../executors/local.js';
 import type { EventLog } from '../store/eventLog.js';
 import type { Store } from '../store/open.js';
 import { RunRepository, type StoredPlan } from '../store/runs.js';
+import { VariableRepository } from '../store/variables.js';
 import type { CliOptions, Project } from './context.js';
 import { yellow } from './format.js';
 import { progressLine } from './progress.js';
@@ -26,7 +27,7 @@ export async function executeRun(
   const history = await new RunRepository(store).durationHistory();
   const executor = new LocalExecutor();
   const engine = new RunEngine(
-    { executor, config: project.config.config, projectDir: project.dir, env: process.env },
+    { executor, config: project.config.config, projectDir: project.dir, env: process.env, variables: new VariableRepository(store) },
     log,
     stored,
     { parallel: project.config.config.parallel, history },

@@ -44,6 +44,8 @@ export type EventBody =
       recovered?: boolean;
       /** The outputs come from the step's fallback, not from the step itself. */
       viaFallback?: boolean;
+      /** How a loop ended ("until met after 3 iterations"), or how a forEach went. */
+      note?: string;
     }
   | {
       type: 'step.failed';
@@ -60,6 +62,9 @@ export type EventBody =
     }
   | { type: 'step.retrying'; step: string; nextAttempt: number; delayMs: number; retryAt: number }
   | { type: 'step.fallback'; step: string; to: string }
+  | { type: 'step.expanded'; step: string; items: unknown[] }
+  | { type: 'step.iterated'; step: string; attempt: number; iteration: number; outputs: Record<string, unknown>; until: string }
+  | { type: 'step.exported'; step: string; values: Record<string, unknown> }
   | { type: 'step.skipped'; step: string; reason: string }
   | { type: 'step.interrupted'; step: string; attempt: number; reason: string }
   | { type: 'step.cancelled'; step: string; attempt?: number; reason: string };
@@ -82,4 +87,9 @@ export function eventAttempt(e: EventBody): number | undefined {
 /** The first event of every run: its name and steps, from the plan it runs. */
 export function createdEvent(plan: ResolvedPlan): EventBody {
   return { type: 'run.created', name: plan.name, steps: plan.steps.map((s) => ({ id: s.id, command: s.command ?? s.estimateKey, needs: s.needs })) };
+}
+
+/** The id of instance `index` of a forEach step. */
+export function instanceId(parent: string, index: number): string {
+  return `${parent}[${index}]`;
 }

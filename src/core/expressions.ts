@@ -1,4 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { argmax, argmin, best } from './aggregate.js';
 import { ExpressionError, errorMessage } from './errors.js';
 
 /**
@@ -16,6 +17,16 @@ const arithmetic: Record<string, (a: number, b: number) => number> = {
 for (const [op, fn] of Object.entries(arithmetic)) {
   env.registerOperator(`double ${op} int`, (a: number, b: bigint) => fn(a, Number(b)));
   env.registerOperator(`int ${op} double`, (a: bigint, b: number) => fn(Number(a), b));
+}
+
+// Helpers for forEach results: pick the best instance without writing the loop in CEL.
+env.registerFunction('argmax(list): int', (l: unknown[]) => BigInt(argmax(l)));
+env.registerFunction('argmin(list): int', (l: unknown[]) => BigInt(argmin(l)));
+env.registerFunction('best(map, string): map', (m: unknown, metric: string) => best(plainMap(m), metric));
+env.registerFunction('best(map, string, bool): map', (m: unknown, metric: string, lower: boolean) => best(plainMap(m), metric, lower));
+
+function plainMap(m: unknown): Record<string, unknown> {
+  return m instanceof Map ? (Object.fromEntries(m as Map<string, unknown>)) : (m as Record<string, unknown>);
 }
 
 type Compiled = (ctx: Record<string, unknown>) => unknown;
@@ -76,6 +87,10 @@ function explain(message: string, expression: string, ctx: Record<string, unknow
       return `step ${ref} has no output "${key}" (its outputs: ${names.length ? names.join(', ') : 'none'})`;
     }
   }
+  const stored = /\bstore\.([A-Za-z_]\w*)/.exec(expression)?.[1];
+  if (key !== undefined && stored === key && !(key in ((ctx.store as Record<string, unknown> | undefined) ?? {}))) {
+    return `no stored variable "${key}": set it with \`baton vars set ${key} VALUE\` or export it from a step`;
+  }
   return firstLine(message);
 }
 
@@ -127,4 +142,9 @@ export function referencedSteps(expression: string): string[] {
   const ids = new Set<string>();
   for (const m of expression.matchAll(/\bsteps\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*["']([^"']+)["']\s*\])/g)) ids.add(m[1] ?? m[2] ?? '');
   return [...ids];
+}
+
+/** The plan variables an expression reads through `vars.<name>`. */
+export function referencedVars(expression: string): string[] {
+  return [...new Set([...expression.matchAll(/\bvars\s*\.\s*([A-Za-z_]\w*)/g)].map((m) => m[1] ?? ''))];
 }

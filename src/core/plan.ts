@@ -47,6 +47,15 @@ export interface PlanStep {
   fallback?: Fallback;
   /** Error rules for this step, before the command file's and the config's. */
   errors: ErrorRule[];
+  /** Steps that run only when this step's `if:` is false. */
+  else: string[];
+  /** One instance per item (`id[0]`, `id[1]`, ...): a list, or a `${{ }}` expression giving one. */
+  forEach?: unknown[] | string;
+  /** Repeat the step until this CEL condition over its own outputs holds, at most `maxIterations` times. */
+  until?: string;
+  maxIterations: number;
+  /** Cross-workflow variables this step sets when it succeeds (name → value, `${{ }}` allowed). */
+  export: Record<string, unknown>;
 }
 
 export interface Plan {
@@ -61,9 +70,6 @@ export interface Plan {
 
 /** Fields of the format that later issues give meaning to; a plan using them is refused until then. */
 export const RESERVED_STEP_FIELDS = [
-  'forEach',
-  'until',
-  'maxIterations',
   'uses',
   'with',
   'undo',

@@ -1,7 +1,8 @@
 import { coerceArg, type AgentDef, type CommandDef } from './command.js';
 import { ancestors, findCycle } from './dag.js';
 import { errorMessage } from './errors.js';
-import { compile, expressionsIn, referencedSteps } from './expressions.js';
+import { applyElse } from './elseBranches.js';
+import { compile, expressionsIn, referencedSteps, referencedVars } from './expressions.js';
 import { RETRY_ON_DEFAULT, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
 import { planError } from './planSchema.js';
 import { didYouMean } from './similar.js';
@@ -21,6 +22,10 @@ export interface ResolvedStep extends PlanStep {
   estimateKey: string;
   /** The fallback, resolved like a step of its own (same id, one try). */
   fallbackStep?: ResolvedStep;
+  /** Set on a step that runs as the else branch of another. */
+  elseOf?: string;
+  /** Set on the instances of a forEach step. */
+  loop?: { parent: string; item: unknown; index: number };
 }
 
 export interface ResolvedPlan extends Omit<Plan, 'steps'> {
@@ -61,13 +66,18 @@ export function resolvePlan(plan: Plan, catalog: Catalog, source: string): Resol
       }
     }
   }
-  const cycle = findCycle(plan.steps);
+  const { steps: planSteps, elseOf } = applyElse(plan.steps, problems);
+  const cycle = findCycle(planSteps);
   if (cycle) problems.push(`the steps form a cycle: ${cycle.join(' → ')}`);
 
   // The plan's own locks, unless the configuration says how many there are.
   const withPlanResources = { ...catalog, resources: { ...plan.resources, ...catalog.resources } };
-  const steps = plan.steps.map((step) => resolveStep(step, withPlanResources, problems));
-  if (!cycle) for (const step of plan.steps) checkExpressions(step, plan.steps, problems);
+  const steps = planSteps.map((step) => resolveStep(step, withPlanResources, problems));
+  for (const step of steps) {
+    const origin = elseOf.get(step.id);
+    if (origin !== undefined) step.elseOf = origin;
+  }
+  if (!cycle) for (const step of planSteps) checkExpressions(step, planSteps, plan.vars, problems);
   if (problems.length > 0) throw planError(source, problems);
   return { ...plan, steps };
 }
@@ -166,8 +176,11 @@ function checkArgs(step: PlanStep, def: CommandDef, problems: string[]): void {
   }
 }
 
-function checkExpressions(step: PlanStep, all: readonly PlanStep[], problems: string[]): void {
+function checkExpressions(step: PlanStep, all: readonly PlanStep[], vars: Record<string, unknown>, problems: string[]): void {
   const where = `step "${step.id}"`;
+  if (step.forEach !== undefined && step.until !== undefined) problems.push(`${where}: give forEach or until, not both`);
+  // A loop's own condition and exports read the step's own outputs.
+  const selfReading = [...(step.until !== undefined ? [step.until] : []), ...expressionsIn(step.export)];
   const expressions = [
     ...(step.if !== undefined ? [step.if] : []),
     ...expressionsIn(step.args),
@@ -175,6 +188,8 @@ function checkExpressions(step: PlanStep, all: readonly PlanStep[], problems: st
     ...expressionsIn(step.env),
     ...expressionsIn(step.fallback?.args ?? {}),
     ...expressionsIn(step.fallback?.run ?? []),
+    ...(typeof step.forEach === 'string' ? expressionsIn(step.forEach) : []),
+    ...selfReading,
   ];
   const upstream = ancestors(all, step.id);
   const known = new Set(all.map((s) => s.id));
@@ -189,8 +204,14 @@ function checkExpressions(step: PlanStep, all: readonly PlanStep[], problems: st
       if (!known.has(ref)) {
         const hint = didYouMean(ref, known);
         problems.push(`${where}: "${expression}" reads unknown step "${ref}"${hint ? ` (${hint})` : ''}`);
-      } else if (!upstream.has(ref)) {
+      } else if (!upstream.has(ref) && !(ref === step.id && (selfReading.includes(expression) || step.until !== undefined))) {
         problems.push(`${where}: "${expression}" reads step "${ref}" but does not depend on it; add ${ref} to needs`);
+      }
+    }
+    for (const name of referencedVars(expression)) {
+      if (!(name in vars)) {
+        const hint = didYouMean(name, Object.keys(vars));
+        problems.push(`${where}: "${expression}" reads vars.${name}, which the plan does not define${hint ? ` (${hint})` : ''}`);
       }
     }
   }

@@ -83,6 +83,11 @@ const STEP_FIELDS = {
   continueOnError: z.boolean().default(false),
   fallback: fallbackInput.optional(),
   errors: z.array(errorRuleInput).default([]),
+  else: z.union([z.string(), z.array(z.string())]).default([]),
+  forEach: z.union([z.array(z.unknown()).min(1, 'forEach needs at least one item'), z.string().regex(/^\s*\$\{\{[\s\S]*\}\}\s*$/, 'forEach takes a list, or one ${{ }} expression that gives a list')]).optional(),
+  until: z.string().min(1).optional(),
+  maxIterations: z.number().int().min(1).max(10_000).default(5),
+  export: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and _'), z.unknown()).default({}),
 };
 
 const stepInput = z.strictObject(STEP_FIELDS);
@@ -170,7 +175,12 @@ export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): P
         priority: s.priority,
         continueOnError: s.continueOnError,
         errors: s.errors,
+        else: list(s.else),
+        maxIterations: s.maxIterations,
+        export: s.export,
       };
+      if (s.forEach !== undefined) step.forEach = s.forEach;
+      if (s.until !== undefined) step.until = s.until;
       if (s.fallback !== undefined) step.fallback = s.fallback;
       if (s.description !== undefined) step.description = s.description;
       if (s.command !== undefined) step.command = s.command;

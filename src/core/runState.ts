@@ -1,4 +1,4 @@
-import type { EventBody, RunEvent, RunStatus, StepStatus } from './events.js';
+import { instanceId, type EventBody, type RunEvent, type RunStatus, type StepStatus } from './events.js';
 import type { ErrorClass } from './failure.js';
 
 export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
@@ -34,6 +34,12 @@ export interface StepState {
   errorClass?: ErrorClass;
   /** Its fallback is running or has produced its outputs. */
   fallback?: 'running' | 'succeeded';
+  /** A forEach step's instances, once expanded. */
+  instances?: string[];
+  /** On an instance: its forEach step, item and position. */
+  loop?: { parent: string; item: unknown; index: number };
+  /** Iterations an until loop has completed. */
+  iteration?: number;
 }
 
 export interface RunState {
@@ -128,6 +134,7 @@ function applyStepEvent(run: RunState, e: Exclude<EventBody, { type: `run.${stri
       step.durationMs = e.durationMs;
       if (e.recovered) step.recovered = true;
       if (e.viaFallback) step.fallback = 'succeeded';
+      if (e.note !== undefined) step.reason = e.note;
       finishAttempt(attempt, 'succeeded', ts, 0);
       return;
     case 'step.failed':
@@ -137,6 +144,27 @@ function applyStepEvent(run: RunState, e: Exclude<EventBody, { type: `run.${stri
       step.finishedAt = ts;
       step.durationMs = e.durationMs;
       finishAttempt(attempt, 'failed', ts, e.exitCode, e.error);
+      return;
+    case 'step.expanded': {
+      step.status = 'running';
+      step.startedAt = ts;
+      step.instances = e.items.map((_, i) => instanceId(step.id, i));
+      const at = run.order.indexOf(step.id) + 1;
+      e.items.forEach((item, index) => {
+        const id = instanceId(step.id, index);
+        run.steps[id] = { id, needs: [], status: 'pending', attempts: [], outputs: {}, loop: { parent: step.id, item, index }, ...(step.command !== undefined ? { command: step.command } : {}) };
+      });
+      run.order.splice(at, 0, ...(step.instances ?? []));
+      return;
+    }
+    case 'step.iterated':
+      step.status = 'pending';
+      step.outputs = e.outputs;
+      step.iteration = e.iteration;
+      step.reason = `iteration ${e.iteration}: ${e.until} not yet true`;
+      finishAttempt(attempt, 'succeeded', ts, 0);
+      return;
+    case 'step.exported':
       return;
     case 'step.fallback':
       step.fallback = 'running';

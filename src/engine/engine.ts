@@ -3,7 +3,7 @@ import { remainingTime } from '../core/dag.js';
 import { formatDuration } from '../core/duration.js';
 import { estimator } from '../core/estimate.js';
 import { errorMessage, ExpressionError } from '../core/errors.js';
-import { evaluateCondition } from '../core/expressions.js';
+import { evaluateCondition, stringify, substituteDeep } from '../core/expressions.js';
 import type { ResolvedStep } from '../core/planCheck.js';
 import { retryDelay, shouldRetry } from '../core/retry.js';
 import type { RunState, StepState } from '../core/runState.js';
@@ -14,7 +14,8 @@ import type { Config } from '../registry/config.js';
 import type { EventLog } from '../store/eventLog.js';
 import type { StoredPlan } from '../store/runs.js';
 import { classifyFailure } from './failures.js';
-import { allowedEnv, buildStepProcess, expressionContext, StepInputError } from './stepInputs.js';
+import { forEachItems, forEachResult, instanceStep, untilDecision } from './loops.js';
+import { allowedEnv, buildStepProcess, expressionContext, StepInputError, type ContextInput } from './stepInputs.js';
 import { runPaths, type RunPaths } from './workspace.js';
 
 export interface EngineDeps {
@@ -23,6 +24,13 @@ export interface EngineDeps {
   projectDir: string;
   /** Baton's own environment; steps see only the allowlisted part of it. */
   env: NodeJS.ProcessEnv;
+  /** Cross-workflow variables, kept by the store. */
+  variables: VariableStore;
+}
+
+export interface VariableStore {
+  all(): Record<string, unknown>;
+  set(name: string, value: unknown, runId: string): void;
 }
 
 export interface EngineOptions {
@@ -58,6 +66,7 @@ export class RunEngine {
   private readonly messageCount = new Map<string, number>();
   private queue: string[] = [];
   private launches: (() => void)[] = [];
+  private store: Record<string, unknown> = {};
   /** Steps this session still has to settle; their recorded status from an earlier session no longer counts. */
   private readonly toRun = new Set<string>();
   /** Steps whose primary failed for good and whose fallback runs instead. */
@@ -74,6 +83,12 @@ export class RunEngine {
     private readonly opts: EngineOptions,
   ) {
     this.steps = new Map(stored.plan.steps.map((s) => [s.id, s]));
+    // Instances of forEach steps expanded before a crash come back from the log.
+    for (const id of log.state.order) {
+      const loop = log.state.steps[id]?.loop;
+      const parent = loop && this.steps.get(loop.parent);
+      if (loop && parent) this.steps.set(id, instanceStep(parent, loop.item, loop.index));
+    }
     this.slots = new Slots(deps.config.agents, { ...stored.plan.resources, ...deps.config.resources });
     this.paths = runPaths(deps.projectDir, log.state.id);
     this.baseEnv = allowedEnv(deps.env, deps.config.envAllow);
@@ -93,7 +108,9 @@ export class RunEngine {
 
     const remaining = remainingTime(this.stored.plan.steps, estimator(this.stored.plan, this.opts.history));
     const index = new Map(state.order.map((id, i) => [id, i]));
-    const rank = (id: string) => [this.steps.get(id)?.priority ?? 0, remaining.get(id) ?? 0, -(index.get(id) ?? 0)];
+    const rankOf = (id: string) => this.steps.get(id)?.loop?.parent ?? id;
+    const rank = (id: string) => [this.steps.get(id)?.priority ?? 0, remaining.get(rankOf(id)) ?? 0, -(index.get(id) ?? 0)];
+    this.store = this.deps.variables.all();
     this.queue = state.order
       .filter((id) => state.steps[id]?.status !== 'succeeded')
       .sort((a, b) => {
@@ -152,6 +169,10 @@ export class RunEngine {
     const state = this.state;
     let settled = false;
     const next: string[] = [];
+    const drop = (id: string) => {
+      this.settle(id);
+      settled = true;
+    };
     for (const id of this.queue) {
       if (!this.toRun.has(id)) continue;
       if (this.running.has(id) || this.timers.has(id)) {
@@ -159,38 +180,49 @@ export class RunEngine {
         continue;
       }
       const primary = this.steps.get(id) as ResolvedStep;
+      const instances = state.steps[id]?.instances;
+      if (instances) {
+        // An expanded forEach step is done when all its instances are.
+        if (instances.some((i) => this.toRun.has(i))) next.push(id);
+        else {
+          this.finishForEach(primary, instances);
+          drop(id);
+        }
+        continue;
+      }
       const step = this.inFallback.has(id) ? (primary.fallbackStep ?? primary) : primary;
-      // A need still queued in this session will run again, whatever an earlier session left.
-      const blocked = step.needs.find((n) => {
-        const status = state.steps[n]?.status;
-        return !this.toRun.has(n) && (status === 'failed' || status === 'skipped' || status === 'cancelled');
-      });
+      const blocked = this.blockedBy(step);
       if (blocked !== undefined) {
         const status = state.steps[blocked]?.status ?? 'failed';
         this.log.append({ type: 'step.skipped', step: id, reason: `needs ${blocked}, which ${status === 'skipped' ? 'was skipped' : status}` });
-        this.settle(id);
-        settled = true;
+        drop(id);
         continue;
       }
-      if (!step.needs.every((n) => !this.toRun.has(n) && state.steps[n]?.status === 'succeeded') || this.running.size >= this.opts.parallel) {
+      if (!this.needsMet(step)) {
         next.push(id);
         continue;
       }
       if (step.if !== undefined && !this.conditionHolds(step)) {
-        this.settle(id);
-        settled = true;
+        drop(id);
         continue;
       }
-      const agent = this.slots.acquire({ capability: step.capability, agent: step.agent, preferred: step.def?.agent, resources: step.resources });
-      if (agent === undefined) {
+      if (step.forEach !== undefined) {
+        const ids = this.expand(step);
+        if (ids === undefined) drop(id);
+        else {
+          next.push(id, ...ids);
+          settled = true;
+        }
+        continue;
+      }
+      if (this.running.size >= this.opts.parallel) {
         next.push(id);
         continue;
       }
-      if (this.startStep(step, agent)) next.push(id);
-      else {
-        this.settle(id);
-        settled = true;
-      }
+      const agent = this.slots.acquire({ capability: step.capability, agent: step.agent, preferred: step.def?.agent, resources: step.resources });
+      if (agent === undefined) next.push(id);
+      else if (this.startStep(step, agent)) next.push(id);
+      else drop(id);
     }
     this.queue = next;
     if (this.launches.length > 0) {
@@ -203,6 +235,66 @@ export class RunEngine {
     return settled;
   }
 
+  /**
+   * A need that failed or was cancelled skips the step. A skipped need skips it too, unless the
+   * step has an `if:` of its own: then it decides (it can read `steps.<need>.status`).
+   * Needs still queued in this session count as pending, whatever an earlier session left.
+   */
+  private blockedBy(step: ResolvedStep): string | undefined {
+    return step.needs.find((n) => {
+      const status = this.state.steps[n]?.status;
+      if (this.toRun.has(n)) return false;
+      return status === 'failed' || status === 'cancelled' || (status === 'skipped' && step.if === undefined);
+    });
+  }
+
+  private needsMet(step: ResolvedStep): boolean {
+    return step.needs.every((n) => {
+      const status = this.state.steps[n]?.status;
+      return !this.toRun.has(n) && (status === 'succeeded' || status === 'skipped');
+    });
+  }
+
+  /** Expands a forEach step into its instances; undefined when its items cannot be had. */
+  private expand(step: ResolvedStep): string[] | undefined {
+    let items: unknown[];
+    try {
+      items = forEachItems(step, expressionContext(this.context(step)));
+    } catch (e) {
+      this.recordInputFailure(step.id, `forEach: ${errorMessage(e)}`);
+      return undefined;
+    }
+    this.log.append({ type: 'step.expanded', step: step.id, items });
+    const ids = items.map((item, index) => {
+      const instance = instanceStep(step, item, index);
+      this.steps.set(instance.id, instance);
+      this.toRun.add(instance.id);
+      this.budgetBase.set(instance.id, 0);
+      return instance.id;
+    });
+    return ids;
+  }
+
+  private finishForEach(parent: ResolvedStep, instances: readonly string[]): void {
+    const states = instances.map((i) => this.state.steps[i]).filter((s): s is StepState => s !== undefined);
+    const result = forEachResult(this.state.steps[parent.id] as StepState, states, Date.now());
+    this.log.append(result);
+    if (result.type === 'step.succeeded') this.exportVariables(parent, result.outputs);
+  }
+
+  /** Sets the cross-workflow variables a step exports, once it has succeeded. */
+  private exportVariables(step: ResolvedStep, outputs: Record<string, unknown>): void {
+    if (Object.keys(step.export).length === 0) return;
+    const ctx = expressionContext(this.context(step));
+    const steps = { ...(ctx.steps as Record<string, unknown>), [step.id]: { outputs, status: 'succeeded' } };
+    const values = substituteDeep(step.export, { ...ctx, steps }) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(values)) {
+      this.deps.variables.set(name, value, this.state.id);
+      this.store[name] = value;
+    }
+    this.log.append({ type: 'step.exported', step: step.id, values });
+  }
+
   /** The step is done for this session: succeeded, finally failed, skipped or cancelled. */
   private settle(id: string): void {
     this.toRun.delete(id);
@@ -213,7 +305,7 @@ export class RunEngine {
     const expression = step.if as string;
     let holds: boolean;
     try {
-      holds = evaluateCondition(expression, expressionContext(this.context()));
+      holds = evaluateCondition(expression, expressionContext(this.context(step)));
     } catch (e) {
       this.recordInputFailure(step.id, `if: ${errorMessage(e)}`);
       return false;
@@ -222,15 +314,21 @@ export class RunEngine {
     return holds;
   }
 
-  private context() {
-    return { plan: this.stored.plan, state: this.state, workspace: this.paths.workspace, env: this.baseEnv };
+  private context(step?: ResolvedStep): ContextInput {
+    const input: ContextInput = { plan: this.stored.plan, state: this.state, workspace: this.paths.workspace, env: this.baseEnv, store: this.store };
+    if (step?.loop) input.scope = { item: step.loop.item, index: step.loop.index };
+    if (step?.until !== undefined) {
+      const s = this.state.steps[step.id];
+      input.scope = { iteration: (s?.iteration ?? 0) + 1, previous: s?.outputs ?? {} };
+    }
+    return input;
   }
 
   private recordInputFailure(id: string, error: string): void {
     const attempt = (this.state.steps[id]?.attempts.length ?? 0) + 1;
     const paths = this.paths;
     this.log.append({ type: 'step.started', step: id, attempt, agent: '-', workdir: paths.stepDir(id), logPath: paths.attemptFile(id, attempt, 'log') });
-    this.log.append({ type: 'step.failed', step: id, attempt, exitCode: null, signal: null, error, durationMs: 0 });
+    this.log.append({ type: 'step.failed', step: id, attempt, exitCode: null, signal: null, error, durationMs: 0, errorClass: 'permanent', errorReason: 'bad input' });
   }
 
   /** False when the step failed before it could start (bad inputs). */
@@ -240,7 +338,7 @@ export class RunEngine {
     const p = this.paths;
     let proc;
     try {
-      proc = buildStepProcess(step, this.context(), this.stored.baseDir, this.baseEnv);
+      proc = buildStepProcess(step, this.context(step), this.stored.baseDir, this.baseEnv);
     } catch (e) {
       this.slots.release(agent, step.resources);
       if (e instanceof StepInputError || e instanceof ExpressionError) {
@@ -258,6 +356,8 @@ export class RunEngine {
       BATON_OUTPUT: p.attemptFile(id, attempt, 'outputs'),
       BATON_PROJECT_DIR: this.deps.projectDir,
       BATON_PLAN_DIR: this.stored.baseDir,
+      ...(step.loop ? { BATON_ITEM: stringify(step.loop.item), BATON_INDEX: String(step.loop.index) } : {}),
+      ...(step.until !== undefined ? { BATON_ITERATION: String((this.state.steps[id]?.iteration ?? 0) + 1) } : {}),
     };
     const started = { type: 'step.started' as const, step: id, attempt, agent, workdir: p.stepDir(id), logPath: p.attemptFile(id, attempt, 'log') };
     this.log.append(this.inFallback.has(id) ? { ...started, fallback: true } : started);
@@ -318,8 +418,7 @@ export class RunEngine {
       this.settle(id);
       const viaFallback = this.inFallback.has(id);
       if (r.exitCode === 0 && !r.error && !r.timedOut && !r.cancelled) {
-        const e = { type: 'step.succeeded' as const, step: id, attempt, outputs: r.outputs, durationMs: r.durationMs };
-        this.log.append(viaFallback ? { ...e, viaFallback } : e);
+        this.onSuccess(this.steps.get(id) ?? step, attempt, r, viaFallback);
       } else if (r.cancelled && this.cancelReason !== undefined) {
         this.log.append({ type: 'step.cancelled', step: id, attempt, reason: this.cancelReason });
       } else {
@@ -330,6 +429,32 @@ export class RunEngine {
       return;
     }
     this.pump();
+  }
+
+  private onSuccess(step: ResolvedStep, attempt: number, r: StepResult, viaFallback: boolean): void {
+    const id = step.id;
+    let note: string | undefined;
+    if (step.until !== undefined && !viaFallback) {
+      let decision;
+      try {
+        decision = untilDecision(step, this.state.steps[id] as StepState, r.outputs, expressionContext(this.context(step)));
+      } catch (e) {
+        const error = `until: ${errorMessage(e)}`;
+        this.log.append({ type: 'step.failed', step: id, attempt, exitCode: 0, signal: null, error, durationMs: r.durationMs, errorClass: 'permanent', errorReason: 'bad expression' });
+        return;
+      }
+      if (decision.again) {
+        this.log.append({ type: 'step.iterated', step: id, attempt, iteration: decision.iteration, outputs: r.outputs, until: step.until });
+        // Each iteration has the whole retry budget.
+        this.budgetBase.set(id, attempt);
+        this.toRun.add(id);
+        return;
+      }
+      note = decision.note;
+    }
+    const e = { type: 'step.succeeded' as const, step: id, attempt, outputs: r.outputs, durationMs: r.durationMs };
+    this.log.append({ ...e, ...(viaFallback ? { viaFallback } : {}), ...(note !== undefined ? { note } : {}) });
+    this.exportVariables(step, r.outputs);
   }
 
   /** Records a failed attempt with its class, then retries, falls back, or lets it stand. */
@@ -365,7 +490,8 @@ export class RunEngine {
   private finish(): void {
     if (this.finished) return;
     const state = this.state;
-    const failed = state.order.filter((id) => state.steps[id]?.status === 'failed');
+    // A forEach instance's failure counts through its forEach step.
+    const failed = state.order.filter((id) => state.steps[id]?.status === 'failed' && !state.steps[id]?.loop);
     const hard = failed.filter((id) => !this.steps.get(id)?.continueOnError);
     if (this.cancelReason !== undefined) {
       this.log.append({ type: 'run.finished', status: 'cancelled', reason: this.cancelReason });

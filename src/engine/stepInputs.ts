@@ -25,20 +25,26 @@ export interface ContextInput {
   state: RunState;
   workspace: string;
   env: Record<string, string>;
+  /** Cross-workflow variables (`store.<name>`). */
+  store: Record<string, unknown>;
+  /** Names only some steps have: `item` and `index` in a forEach, `iteration` and `previous` in an until loop. */
+  scope?: Record<string, unknown>;
 }
 
-/** What expressions can read: vars, steps.<id>.outputs/status, env (the allowlisted part) and run. */
+/** What expressions can read: vars, steps.<id>.outputs/status, env (the allowlisted part), store and run. */
 export function expressionContext(input: ContextInput, args: Record<string, unknown> = {}): Record<string, unknown> {
   const steps: Record<string, { outputs: Record<string, unknown>; status: string }> = {};
   for (const id of input.state.order) {
     const s = input.state.steps[id];
-    if (s) steps[id] = { outputs: s.outputs, status: s.status };
+    if (s && !s.loop) steps[id] = { outputs: s.outputs, status: s.status };
   }
   return {
+    ...input.scope,
     vars: input.plan.vars,
     args,
     steps,
     env: input.env,
+    store: input.store,
     run: { id: input.state.id, name: input.state.name, workspace: input.workspace },
   };
 }

@@ -150,8 +150,8 @@ describe('parsePlan: refusals name the file, the step and the field', () => {
   });
 
   it('says a reserved control-flow field is not supported yet', () => {
-    const e = rejection(oneStep('id: sweep\ncommand: train\nforEach: [1, 2]'));
-    expect(e.message).toContain('step "sweep": "forEach" is reserved');
+    const e = rejection(oneStep('id: sweep\ncommand: train\nuses: tuning'));
+    expect(e.message).toContain('step "sweep": "uses" is reserved');
     expect(e.message).toContain('not supported yet');
   });
 

@@ -1,0 +1,62 @@
+import { aggregateOutputs } from '../core/aggregate.js';
+import { instanceId, type EventBody } from '../core/events.js';
+import { ExpressionError } from '../core/errors.js';
+import { evaluateCondition, substitute, substituteDeep } from '../core/expressions.js';
+import type { ResolvedStep } from '../core/planCheck.js';
+import type { StepState } from '../core/runState.js';
+
+export const MAX_ITEMS = 10_000;
+
+/** The items a forEach step runs over, its `${{ }}` evaluated against `ctx`. */
+export function forEachItems(step: ResolvedStep, ctx: Record<string, unknown>): unknown[] {
+  const raw = typeof step.forEach === 'string' ? substitute(step.forEach.trim(), ctx) : substituteDeep(step.forEach, ctx);
+  if (!Array.isArray(raw)) throw new ExpressionError(`forEach gave ${JSON.stringify(raw)}, not a list`);
+  if (raw.length === 0) throw new ExpressionError('forEach gave an empty list: nothing to run');
+  if (raw.length > MAX_ITEMS) throw new ExpressionError(`forEach gave ${raw.length} items; at most ${MAX_ITEMS}`);
+  return raw as unknown[];
+}
+
+/** One instance of a forEach step: the same step with no needs left, for one item. */
+export function instanceStep(parent: ResolvedStep, item: unknown, index: number): ResolvedStep {
+  const id = instanceId(parent.id, index);
+  const loop = { parent: parent.id, item, index };
+  const instance: ResolvedStep = { ...parent, id, needs: [], else: [], export: {}, loop };
+  delete instance.if;
+  delete instance.forEach;
+  delete instance.elseOf;
+  if (parent.fallbackStep) instance.fallbackStep = { ...parent.fallbackStep, id, needs: [], loop };
+  return instance;
+}
+
+/** The event that closes a forEach step once every instance is done. */
+export function forEachResult(parent: StepState, instances: readonly StepState[], now: number): EventBody {
+  const failed = instances.filter((s) => s.status !== 'succeeded');
+  const durationMs = now - (parent.startedAt ?? now);
+  if (failed.length > 0) {
+    const error = `${failed.length} of ${instances.length} instances failed: ${failed.map((s) => s.id).join(', ')}`;
+    const errorClass = failed.find((s) => s.errorClass !== undefined)?.errorClass;
+    const body: EventBody = { type: 'step.failed', step: parent.id, attempt: 0, exitCode: null, signal: null, error, durationMs };
+    return errorClass ? { ...body, errorClass } : body;
+  }
+  const items = instances.map((s) => s.loop?.item);
+  return {
+    type: 'step.succeeded',
+    step: parent.id,
+    attempt: 0,
+    outputs: aggregateOutputs(items, instances.map((s) => s.outputs)),
+    durationMs,
+    note: `${instances.length} instances`,
+  };
+}
+
+export type UntilDecision = { again: true; iteration: number } | { again: false; iteration: number; note: string };
+
+/** After a successful attempt of an until loop: go round again, or stop and say why. */
+export function untilDecision(step: ResolvedStep, state: StepState, outputs: Record<string, unknown>, ctx: Record<string, unknown>): UntilDecision {
+  const iteration = (state.iteration ?? 0) + 1;
+  const steps = { ...(ctx.steps as Record<string, unknown>), [step.id]: { outputs, status: 'running' } };
+  const holds = evaluateCondition(step.until as string, { ...ctx, steps, outputs, iteration });
+  if (holds) return { again: false, iteration, note: `until met after ${iteration} iteration${iteration > 1 ? 's' : ''}` };
+  if (iteration >= step.maxIterations) return { again: false, iteration, note: `stopped at maxIterations (${step.maxIterations}) before until held` };
+  return { again: true, iteration };
+}
