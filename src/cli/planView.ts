@@ -53,7 +53,14 @@ export function renderPlan(plan: ResolvedPlan, history: ReadonlyMap<string, numb
       lines.push(`  ${mark} ${cyan(id)}  ${describe(s)}  ${dim(`~${formatDuration(summary.steps.find((x) => x.id === id)?.estimateMs ?? 0)}`)}`);
       const extra: string[] = [];
       if (s.needs.length) extra.push(`needs ${s.needs.join(', ')}`);
+      if (s.elseOf !== undefined) extra.push(`else of ${s.elseOf}`);
       if (s.if !== undefined) extra.push(`if ${s.if}`);
+      if (s.else.length) extra.push(`else ${s.else.join(', ')}`);
+      if (s.forEach !== undefined) extra.push(`for each of ${typeof s.forEach === 'string' ? s.forEach : JSON.stringify(s.forEach)}`);
+      if (s.until !== undefined) extra.push(`until ${s.until} (at most ${s.maxIterations}×)`);
+      if (s.fallbackStep) extra.push(`fallback ${s.fallbackStep.command ?? s.fallbackStep.estimateKey}`);
+      if (s.continueOnError) extra.push('continues on error');
+      if (Object.keys(s.export).length) extra.push(`exports ${Object.keys(s.export).join(', ')}`);
       if (s.retry.attempts > 1) extra.push(`retry ${s.retry.attempts}× ${s.retry.backoff}`);
       if (s.timeoutMs !== undefined) extra.push(`timeout ${formatDuration(s.timeoutMs)}`);
       if (s.resources.length) extra.push(`locks ${s.resources.join(', ')}`);

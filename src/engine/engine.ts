@@ -1,21 +1,20 @@
 import { hostname } from 'node:os';
-import { remainingTime } from '../core/dag.js';
-import { formatDuration } from '../core/duration.js';
-import { estimator } from '../core/estimate.js';
 import { errorMessage, ExpressionError } from '../core/errors.js';
-import { evaluateCondition, stringify, substituteDeep } from '../core/expressions.js';
+import { evaluateCondition, substituteDeep } from '../core/expressions.js';
 import type { ResolvedStep } from '../core/planCheck.js';
 import { retryDelay, shouldRetry } from '../core/retry.js';
 import type { RunState, StepState } from '../core/runState.js';
 import { Slots } from '../core/slots.js';
-import { parseProtocolLine } from '../core/stepProtocol.js';
-import type { Executor, RunningStep, StepResult } from '../executors/executor.js';
+import { runOutcome } from '../core/outcome.js';
+import type { Executor, RunningStep, StepResult, StepSpec } from '../executors/executor.js';
 import type { Config } from '../registry/config.js';
 import type { EventLog } from '../store/eventLog.js';
 import type { StoredPlan } from '../store/runs.js';
-import { classifyFailure } from './failures.js';
+import { classifyFailure, describeFailure } from './failures.js';
+import { blockedBy, needsMet, orderQueue } from './queue.js';
 import { forEachItems, forEachResult, instanceStep, untilDecision } from './loops.js';
-import { allowedEnv, buildStepProcess, expressionContext, StepInputError, type ContextInput } from './stepInputs.js';
+import { prepareAttempt, ProtocolRelay, type AttemptSetting } from './attempt.js';
+import { allowedEnv, expressionContext, StepInputError, type ContextInput } from './stepInputs.js';
 import { runPaths, type RunPaths } from './workspace.js';
 
 export interface EngineDeps {
@@ -46,8 +45,6 @@ interface Active {
   resources: readonly string[];
 }
 
-const PROGRESS_INTERVAL_MS = 200;
-const MESSAGES_PER_ATTEMPT = 200;
 
 /**
  * Runs one plan: starts ready steps within the limits (parallelism, agent slots, resources),
@@ -62,8 +59,8 @@ export class RunEngine {
   private readonly paths: RunPaths;
   private readonly baseEnv: Record<string, string>;
   private readonly budgetBase = new Map<string, number>();
-  private readonly lastProgress = new Map<string, number>();
-  private readonly messageCount = new Map<string, number>();
+  private readonly relay: ProtocolRelay;
+  private readonly setting: AttemptSetting;
   private queue: string[] = [];
   private launches: (() => void)[] = [];
   private store: Record<string, unknown> = {};
@@ -92,6 +89,8 @@ export class RunEngine {
     this.slots = new Slots(deps.config.agents, { ...stored.plan.resources, ...deps.config.resources });
     this.paths = runPaths(deps.projectDir, log.state.id);
     this.baseEnv = allowedEnv(deps.env, deps.config.envAllow);
+    this.relay = new ProtocolRelay(log);
+    this.setting = { paths: this.paths, config: deps.config, projectDir: deps.projectDir, baseDir: stored.baseDir, baseEnv: this.baseEnv };
   }
 
   get state(): RunState {
@@ -106,18 +105,8 @@ export class RunEngine {
     this.log.flush();
     this.paths.prepare();
 
-    const remaining = remainingTime(this.stored.plan.steps, estimator(this.stored.plan, this.opts.history));
-    const index = new Map(state.order.map((id, i) => [id, i]));
-    const rankOf = (id: string) => this.steps.get(id)?.loop?.parent ?? id;
-    const rank = (id: string) => [this.steps.get(id)?.priority ?? 0, remaining.get(rankOf(id)) ?? 0, -(index.get(id) ?? 0)];
     this.store = this.deps.variables.all();
-    this.queue = state.order
-      .filter((id) => state.steps[id]?.status !== 'succeeded')
-      .sort((a, b) => {
-        const [ra, rb] = [rank(a), rank(b)];
-        for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return (rb[i] ?? 0) - (ra[i] ?? 0);
-        return 0;
-      });
+    this.queue = orderQueue(this.stored.plan, state, this.steps, this.opts.history);
     for (const id of this.queue) {
       this.toRun.add(id);
       const s = state.steps[id] as StepState;
@@ -191,14 +180,14 @@ export class RunEngine {
         continue;
       }
       const step = this.inFallback.has(id) ? (primary.fallbackStep ?? primary) : primary;
-      const blocked = this.blockedBy(step);
+      const blocked = blockedBy(step, this.state, this.toRun);
       if (blocked !== undefined) {
         const status = state.steps[blocked]?.status ?? 'failed';
         this.log.append({ type: 'step.skipped', step: id, reason: `needs ${blocked}, which ${status === 'skipped' ? 'was skipped' : status}` });
         drop(id);
         continue;
       }
-      if (!this.needsMet(step)) {
+      if (!needsMet(step, this.state, this.toRun)) {
         next.push(id);
         continue;
       }
@@ -233,26 +222,6 @@ export class RunEngine {
       for (const launch of launches) launch();
     }
     return settled;
-  }
-
-  /**
-   * A need that failed or was cancelled skips the step. A skipped need skips it too, unless the
-   * step has an `if:` of its own: then it decides (it can read `steps.<need>.status`).
-   * Needs still queued in this session count as pending, whatever an earlier session left.
-   */
-  private blockedBy(step: ResolvedStep): string | undefined {
-    return step.needs.find((n) => {
-      const status = this.state.steps[n]?.status;
-      if (this.toRun.has(n)) return false;
-      return status === 'failed' || status === 'cancelled' || (status === 'skipped' && step.if === undefined);
-    });
-  }
-
-  private needsMet(step: ResolvedStep): boolean {
-    return step.needs.every((n) => {
-      const status = this.state.steps[n]?.status;
-      return !this.toRun.has(n) && (status === 'succeeded' || status === 'skipped');
-    });
   }
 
   /** Expands a forEach step into its instances; undefined when its items cannot be had. */
@@ -335,10 +304,9 @@ export class RunEngine {
   private startStep(step: ResolvedStep, agent: string): boolean {
     const id = step.id;
     const attempt = (this.state.steps[id]?.attempts.length ?? 0) + 1;
-    const p = this.paths;
-    let proc;
+    let spec: StepSpec;
     try {
-      proc = buildStepProcess(step, this.context(step), this.stored.baseDir, this.baseEnv);
+      spec = prepareAttempt(step, this.context(step), attempt, this.setting);
     } catch (e) {
       this.slots.release(agent, step.resources);
       if (e instanceof StepInputError || e instanceof ExpressionError) {
@@ -347,42 +315,15 @@ export class RunEngine {
       }
       throw e;
     }
-    const env = {
-      ...proc.env,
-      BATON_RUN_ID: this.state.id,
-      BATON_STEP_ID: id,
-      BATON_ATTEMPT: String(attempt),
-      BATON_WORKSPACE: p.workspace,
-      BATON_OUTPUT: p.attemptFile(id, attempt, 'outputs'),
-      BATON_PROJECT_DIR: this.deps.projectDir,
-      BATON_PLAN_DIR: this.stored.baseDir,
-      ...(step.loop ? { BATON_ITEM: stringify(step.loop.item), BATON_INDEX: String(step.loop.index) } : {}),
-      ...(step.until !== undefined ? { BATON_ITERATION: String((this.state.steps[id]?.iteration ?? 0) + 1) } : {}),
-    };
-    const started = { type: 'step.started' as const, step: id, attempt, agent, workdir: p.stepDir(id), logPath: p.attemptFile(id, attempt, 'log') };
+    const started = { type: 'step.started' as const, step: id, attempt, agent, workdir: spec.cwd, logPath: spec.logPath };
     this.log.append(this.inFallback.has(id) ? { ...started, fallback: true } : started);
-    const spec = {
-      runId: this.state.id,
-      stepId: id,
-      attempt,
-      argv: proc.argv,
-      cwd: p.stepDir(id),
-      env,
-      outputPath: p.attemptFile(id, attempt, 'outputs'),
-      logPath: p.attemptFile(id, attempt, 'log'),
-      pidFile: p.attemptFile(id, attempt, 'pid'),
-      exitFile: p.attemptFile(id, attempt, 'exit'),
-      killGraceMs: this.deps.config.killGraceMs,
-    } as Parameters<Executor['start']>[0];
-    const timeout = step.timeoutMs ?? this.deps.config.defaultTimeoutMs ?? undefined;
-    if (timeout !== undefined) spec.timeoutMs = timeout;
     const active: Active = { agent, resources: step.resources };
     this.running.set(id, active);
     // Launched by startReady once the started events are durable (one transaction for the batch).
     this.launches.push(() => {
       const handle = this.deps.executor.start(spec, {
         onSpawn: (pid) => this.log.append({ type: 'step.spawned', step: id, attempt, pid }),
-        onLine: (line) => this.onLine(id, attempt, line),
+        onLine: (line) => this.relay.line(id, attempt, line),
       });
       active.handle = handle;
       handle.result.then(
@@ -393,27 +334,11 @@ export class RunEngine {
     return true;
   }
 
-  private onLine(id: string, attempt: number, line: string): void {
-    const msg = parseProtocolLine(line);
-    if (!msg) return;
-    if (msg.kind === 'progress') {
-      const now = Date.now();
-      if (now - (this.lastProgress.get(id) ?? 0) < PROGRESS_INTERVAL_MS && msg.current < msg.total) return;
-      this.lastProgress.set(id, now);
-      const e = { type: 'step.progress' as const, step: id, attempt, current: msg.current, total: msg.total };
-      this.log.append(msg.message !== undefined ? { ...e, message: msg.message } : e);
-    } else {
-      const n = (this.messageCount.get(id) ?? 0) + 1;
-      this.messageCount.set(id, n);
-      if (n <= MESSAGES_PER_ATTEMPT) this.log.append({ type: 'step.message', step: id, attempt, level: msg.level, text: msg.text.slice(0, 1000) });
-    }
-  }
-
   private onResult(step: ResolvedStep, attempt: number, agent: string, r: StepResult): void {
     const id = step.id;
     this.running.delete(id);
     this.slots.release(agent, step.resources);
-    this.messageCount.delete(id);
+    this.relay.reset(id);
     try {
       this.settle(id);
       const viaFallback = this.inFallback.has(id);
@@ -489,25 +414,11 @@ export class RunEngine {
 
   private finish(): void {
     if (this.finished) return;
-    const state = this.state;
-    // A forEach instance's failure counts through its forEach step.
-    const failed = state.order.filter((id) => state.steps[id]?.status === 'failed' && !state.steps[id]?.loop);
-    const hard = failed.filter((id) => !this.steps.get(id)?.continueOnError);
-    if (this.cancelReason !== undefined) {
-      this.log.append({ type: 'run.finished', status: 'cancelled', reason: this.cancelReason });
-    } else if (hard.length > 0) {
-      this.log.append({ type: 'run.finished', status: 'failed', reason: `${hard.join(', ')} failed` });
-    } else if (failed.length > 0) {
-      const missing = state.order.filter((id) => state.steps[id]?.status === 'skipped' && state.steps[id]?.reason?.startsWith('needs '));
-      const reason = `${failed.join(', ')} failed (continueOnError)${missing.length ? `; missing: ${missing.join(', ')}` : ''}`;
-      this.log.append({ type: 'run.finished', status: 'degraded', reason });
-    } else {
-      this.log.append({ type: 'run.finished', status: 'succeeded' });
-    }
+    this.log.append(runOutcome(this.state, (id) => this.steps.get(id)?.continueOnError ?? false, this.cancelReason));
     this.finished = true;
     try {
       this.log.flush();
-      this.resolveRun?.(state);
+      this.resolveRun?.(this.state);
     } catch (e) {
       this.rejectRun?.(e);
     }
@@ -521,12 +432,4 @@ export class RunEngine {
     for (const active of this.running.values()) active.handle?.kill();
     this.rejectRun?.(e);
   }
-}
-
-export function describeFailure(r: StepResult, timeoutMs: number | null | undefined): string {
-  if (r.timedOut) return `timed out after ${formatDuration(timeoutMs ?? 0)}`;
-  if (r.error) return r.error;
-  if (r.exitCode === 127) return 'exit code 127: the program was not found';
-  if (r.exitCode !== null) return `exit code ${r.exitCode}`;
-  return `killed by ${r.signal ?? 'a signal'}`;
 }

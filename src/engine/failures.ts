@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { formatDuration } from '../core/duration.js';
 import { classify, type Classification } from '../core/failure.js';
 import type { ResolvedStep } from '../core/planCheck.js';
 import type { StepResult } from '../executors/executor.js';
@@ -29,4 +30,12 @@ export function classifyFailure(step: ResolvedStep, result: StepResult, logPath:
     { exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, cancelled: result.cancelled, logTail: readLogTail(logPath) },
     [...step.errors, ...(step.def?.errors ?? []), ...config.errors],
   );
+}
+
+export function describeFailure(r: StepResult, timeoutMs: number | null | undefined): string {
+  if (r.timedOut) return `timed out after ${formatDuration(timeoutMs ?? 0)}`;
+  if (r.error) return r.error;
+  if (r.exitCode === 127) return 'exit code 127: the program was not found';
+  if (r.exitCode !== null) return `exit code ${r.exitCode}`;
+  return `killed by ${r.signal ?? 'a signal'}`;
 }

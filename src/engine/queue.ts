@@ -1,0 +1,46 @@
+import { remainingTime } from '../core/dag.js';
+import { estimator } from '../core/estimate.js';
+import type { ResolvedPlan, ResolvedStep } from '../core/planCheck.js';
+import type { RunState } from '../core/runState.js';
+
+/**
+ * The steps a session still has to run, best first: higher `priority`, then the longest estimated
+ * time to the end of the run (the critical path), then plan order. A forEach instance ranks with
+ * its forEach step.
+ */
+export function orderQueue(plan: ResolvedPlan, state: RunState, steps: ReadonlyMap<string, ResolvedStep>, history: ReadonlyMap<string, number>): string[] {
+  const remaining = remainingTime(plan.steps, estimator(plan, history));
+  const index = new Map(state.order.map((id, i) => [id, i]));
+  const rank = (id: string) => {
+    const step = steps.get(id);
+    return [step?.priority ?? 0, remaining.get(step?.loop?.parent ?? id) ?? 0, -(index.get(id) ?? 0)];
+  };
+  return state.order
+    .filter((id) => state.steps[id]?.status !== 'succeeded')
+    .sort((a, b) => {
+      const [ra, rb] = [rank(a), rank(b)];
+      for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return (rb[i] ?? 0) - (ra[i] ?? 0);
+      return 0;
+    });
+}
+
+/**
+ * The need that keeps a step from ever running: one that failed or was cancelled, or was skipped
+ * when the step has no `if:` of its own (with one, the step decides, and can read
+ * `steps.<need>.status`). Needs still queued in this session count as pending, whatever an
+ * earlier session left.
+ */
+export function blockedBy(step: ResolvedStep, state: RunState, toRun: ReadonlySet<string>): string | undefined {
+  return step.needs.find((n) => {
+    const status = state.steps[n]?.status;
+    if (toRun.has(n)) return false;
+    return status === 'failed' || status === 'cancelled' || (status === 'skipped' && step.if === undefined);
+  });
+}
+
+export function needsMet(step: ResolvedStep, state: RunState, toRun: ReadonlySet<string>): boolean {
+  return step.needs.every((n) => {
+    const status = state.steps[n]?.status;
+    return !toRun.has(n) && (status === 'succeeded' || status === 'skipped');
+  });
+}
