@@ -23,6 +23,8 @@ export function progressLine(e: RunEvent, state: RunState): string | undefined {
       return `${at} ${e.step} ${green('✔')} ${formatDuration(e.durationMs)}${e.viaFallback ? ' (by its fallback)' : ''}${e.recovered ? ' (finished while baton was down)' : ''}`;
     case 'step.failed':
       return `${at} ${e.step} ${red('✖')} ${e.error}${e.errorClass ? ` [${e.errorClass}${e.errorReason && !e.error.includes(e.errorReason) ? `: ${e.errorReason}` : ''}]` : ''} (attempt ${e.attempt})`;
+    case 'step.remedy':
+      return e.action === 'retry' ? `${at} ${e.step} ${green('✚')} self-healing: ${e.description}` : `${at} ${e.step} ${yellow('?')} suggestion: ${e.description}`;
     case 'step.fallback':
       return `${at} ${e.step} ${yellow('↪')} failed for good: falling back to ${e.to}`;
     case 'step.retrying':

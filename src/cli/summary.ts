@@ -22,6 +22,9 @@ export interface RunJson {
     reason?: string;
     /** "succeeded" when the step's fallback produced its outputs. */
     fallback?: string;
+    /** What self-healing changed, and fixes it suggests. */
+    healed?: string[];
+    suggestions?: string[];
   }[];
 }
 
@@ -47,6 +50,8 @@ export function runJson(state: RunState, status: RunStatus): RunJson {
       if (s?.errorClass !== undefined) step.errorClass = s.errorClass;
       if (s?.reason !== undefined) step.reason = s.reason;
       if (s?.fallback !== undefined) step.fallback = s.fallback;
+      if (s?.healed !== undefined) step.healed = s.healed;
+      if (s?.suggestions !== undefined) step.suggestions = s.suggestions;
       return step;
     }),
   };
@@ -76,8 +81,9 @@ export function stepTable(state: RunState): string {
     const s = state.steps[id];
     if (!s) return [id, '', '', '', '', ''];
     const last = s.attempts[s.attempts.length - 1];
-    const failure = s.error !== undefined ? `${s.error}${s.errorClass ? ` [${s.errorClass}]` : ''}` : undefined;
-    const outputs = `${s.fallback === 'succeeded' ? '(fallback) ' : ''}${briefOutputs(s.outputs)}`;
+    const hint = s.suggestions?.length ? ` — ${s.suggestions[s.suggestions.length - 1] ?? ''}` : '';
+    const failure = s.error !== undefined ? `${s.error}${s.errorClass ? ` [${s.errorClass}]` : ''}${hint}` : undefined;
+    const outputs = `${s.fallback === 'succeeded' ? '(fallback) ' : ''}${s.healed?.length ? '(healed) ' : ''}${briefOutputs(s.outputs)}`;
     const detail = s.status === 'succeeded' ? outputs : (failure ?? s.reason ?? '');
     return [
       `${STATUS_ICON[s.status]} ${id}`,

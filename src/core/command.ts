@@ -1,4 +1,5 @@
 import type { ErrorRule } from './failure.js';
+import type { Remedy } from './remedy.js';
 import type { RetryPolicy } from './plan.js';
 
 /** What a command file's front matter declares, once validated (see registry/commandFile.ts). */
@@ -31,6 +32,8 @@ export interface CommandDef {
   examples: string[];
   /** How this command's failures are classified, before the config's and the built-in rules. */
   errors: ErrorRule[];
+  /** Self-healing rules for this command, before the config's and the built-in ones. */
+  remedies: Remedy[];
   help: string;
   /** The file it came from, for messages and `baton commands`. */
   source: string;

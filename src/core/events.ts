@@ -65,6 +65,17 @@ export type EventBody =
   | { type: 'step.expanded'; step: string; items: unknown[] }
   | { type: 'step.iterated'; step: string; attempt: number; iteration: number; outputs: Record<string, unknown>; until: string }
   | { type: 'step.exported'; step: string; values: Record<string, unknown> }
+  | {
+      type: 'step.remedy';
+      step: string;
+      attempt: number;
+      action: 'retry' | 'suggest';
+      remedy: string;
+      description: string;
+      /** For the next attempt: argument values and timeout that replace the plan's. */
+      args?: Record<string, number>;
+      timeoutMs?: number;
+    }
   | { type: 'step.skipped'; step: string; reason: string }
   | { type: 'step.interrupted'; step: string; attempt: number; reason: string }
   | { type: 'step.cancelled'; step: string; attempt?: number; reason: string };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { ValidationError } from './errors.js';
 import { ERROR_CLASSES, type ErrorRule } from './failure.js';
+import type { Remedy } from './remedy.js';
 import { RESERVED_STEP_FIELDS, RETRY_ON_DEFAULT, STEP_ID, type Fallback, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
 import { didYouMean } from './similar.js';
 
@@ -48,6 +49,19 @@ export const errorRuleInput = z
     if (r.reason !== undefined) rule.reason = r.reason;
     return rule;
   });
+
+export const remedyInput = z
+  .strictObject({
+    name: z.string().min(1),
+    class: errorClass.optional(),
+    pattern: z.string().min(1).optional(),
+    timedOut: z.boolean().optional(),
+    halve: z.array(z.string()).optional(),
+    timeoutFactor: z.number().positive().optional(),
+    suggest: z.string().optional(),
+  })
+  .refine((r) => r.halve !== undefined || r.timeoutFactor !== undefined || r.suggest !== undefined, 'a remedy needs halve, timeoutFactor or suggest')
+  .transform((r): Remedy => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as unknown as Remedy);
 
 const argvInput = z
   .array(scalar.transform(String), { error: 'run takes an argv list such as [node, prep.js, --rows, "10"]; a shell string is never run' })

@@ -40,6 +40,11 @@ export interface StepState {
   loop?: { parent: string; item: unknown; index: number };
   /** Iterations an until loop has completed. */
   iteration?: number;
+  /** What self-healing changed for the next attempts. */
+  overrides?: { args: Record<string, number>; timeoutMs?: number };
+  /** Self-healing applied and fixes suggested, in order, as sentences. */
+  healed?: string[];
+  suggestions?: string[];
 }
 
 export interface RunState {
@@ -165,6 +170,14 @@ function applyStepEvent(run: RunState, e: Exclude<EventBody, { type: `run.${stri
       finishAttempt(attempt, 'succeeded', ts, 0);
       return;
     case 'step.exported':
+      return;
+    case 'step.remedy':
+      if (e.action === 'suggest') {
+        step.suggestions = [...(step.suggestions ?? []), e.description];
+        return;
+      }
+      step.healed = [...(step.healed ?? []), e.description];
+      step.overrides = { args: { ...step.overrides?.args, ...e.args }, ...(e.timeoutMs !== undefined ? { timeoutMs: e.timeoutMs } : step.overrides?.timeoutMs !== undefined ? { timeoutMs: step.overrides.timeoutMs } : {}) };
       return;
     case 'step.fallback':
       step.fallback = 'running';

@@ -21,7 +21,7 @@ export interface AttemptSetting {
  * expression evaluated, its files and its timeout. Throws StepInputError or ExpressionError when
  * the step's own inputs are wrong.
  */
-export function prepareAttempt(step: ResolvedStep, input: ContextInput, attempt: number, s: AttemptSetting): StepSpec {
+export function prepareAttempt(step: ResolvedStep, input: ContextInput, attempt: number, s: AttemptSetting): { spec: StepSpec; args: Record<string, unknown> } {
   const id = step.id;
   const p = s.paths;
   const proc = buildStepProcess(step, input, s.baseDir, s.baseEnv);
@@ -55,7 +55,7 @@ export function prepareAttempt(step: ResolvedStep, input: ContextInput, attempt:
   };
   const timeout = step.timeoutMs ?? s.config.defaultTimeoutMs ?? undefined;
   if (timeout !== undefined) spec.timeoutMs = timeout;
-  return spec;
+  return { spec, args: proc.args };
 }
 
 const PROGRESS_INTERVAL_MS = 200;

@@ -6,13 +6,14 @@ import { retryDelay, shouldRetry } from '../core/retry.js';
 import type { RunState, StepState } from '../core/runState.js';
 import { Slots } from '../core/slots.js';
 import { runOutcome } from '../core/outcome.js';
+import type { ErrorClass } from '../core/failure.js';
 import type { Executor, RunningStep, StepResult, StepSpec } from '../executors/executor.js';
 import type { Config } from '../registry/config.js';
 import type { EventLog } from '../store/eventLog.js';
 import type { StoredPlan } from '../store/runs.js';
-import { classifyFailure, describeFailure } from './failures.js';
+import { classifyFailure, describeFailure, readLogTail, remedyFor } from './failures.js';
 import { blockedBy, needsMet, orderQueue } from './queue.js';
-import { forEachItems, forEachResult, instanceStep, untilDecision } from './loops.js';
+import { forEachItems, forEachResult, instanceStep, untilDecision, withOverrides } from './loops.js';
 import { prepareAttempt, ProtocolRelay, type AttemptSetting } from './attempt.js';
 import { allowedEnv, expressionContext, StepInputError, type ContextInput } from './stepInputs.js';
 import { runPaths, type RunPaths } from './workspace.js';
@@ -43,6 +44,9 @@ interface Active {
   handle?: RunningStep;
   agent: string;
   resources: readonly string[];
+  /** The attempt's arguments and timeout, as self-healing may change them. */
+  args: Record<string, unknown>;
+  timeoutMs: number | undefined;
 }
 
 
@@ -304,9 +308,9 @@ export class RunEngine {
   private startStep(step: ResolvedStep, agent: string): boolean {
     const id = step.id;
     const attempt = (this.state.steps[id]?.attempts.length ?? 0) + 1;
-    let spec: StepSpec;
+    let prepared: { spec: StepSpec; args: Record<string, unknown> };
     try {
-      spec = prepareAttempt(step, this.context(step), attempt, this.setting);
+      prepared = prepareAttempt(withOverrides(step, this.state.steps[id]?.overrides), this.context(step), attempt, this.setting);
     } catch (e) {
       this.slots.release(agent, step.resources);
       if (e instanceof StepInputError || e instanceof ExpressionError) {
@@ -315,9 +319,10 @@ export class RunEngine {
       }
       throw e;
     }
+    const { spec } = prepared;
     const started = { type: 'step.started' as const, step: id, attempt, agent, workdir: spec.cwd, logPath: spec.logPath };
     this.log.append(this.inFallback.has(id) ? { ...started, fallback: true } : started);
-    const active: Active = { agent, resources: step.resources };
+    const active: Active = { agent, resources: step.resources, args: prepared.args, timeoutMs: spec.timeoutMs };
     this.running.set(id, active);
     // Launched by startReady once the started events are durable (one transaction for the batch).
     this.launches.push(() => {
@@ -327,17 +332,17 @@ export class RunEngine {
       });
       active.handle = handle;
       handle.result.then(
-        (result) => this.onResult(step, attempt, agent, result),
+        (result) => this.onResult(step, attempt, active, result),
         (e: unknown) => this.fail(e),
       );
     });
     return true;
   }
 
-  private onResult(step: ResolvedStep, attempt: number, agent: string, r: StepResult): void {
+  private onResult(step: ResolvedStep, attempt: number, active: Active, r: StepResult): void {
     const id = step.id;
     this.running.delete(id);
-    this.slots.release(agent, step.resources);
+    this.slots.release(active.agent, step.resources);
     this.relay.reset(id);
     try {
       this.settle(id);
@@ -347,7 +352,7 @@ export class RunEngine {
       } else if (r.cancelled && this.cancelReason !== undefined) {
         this.log.append({ type: 'step.cancelled', step: id, attempt, reason: this.cancelReason });
       } else {
-        this.onFailure(step, attempt, r, viaFallback);
+        this.onFailure(step, attempt, r, viaFallback, active);
       }
     } catch (e) {
       this.fail(e);
@@ -382,13 +387,15 @@ export class RunEngine {
     this.exportVariables(step, r.outputs);
   }
 
-  /** Records a failed attempt with its class, then retries, falls back, or lets it stand. */
-  private onFailure(step: ResolvedStep, attempt: number, r: StepResult, viaFallback: boolean): void {
+  /** Records a failed attempt with its class, then heals, retries, falls back, or lets it stand. */
+  private onFailure(step: ResolvedStep, attempt: number, r: StepResult, viaFallback: boolean, active: Active): void {
     const id = step.id;
-    const error = describeFailure(r, step.timeoutMs ?? this.deps.config.defaultTimeoutMs);
-    const c = classifyFailure(step, r, this.paths.attemptFile(id, attempt, 'log'), this.deps.config);
+    const error = describeFailure(r, active.timeoutMs);
+    const tail = readLogTail(this.paths.attemptFile(id, attempt, 'log'));
+    const c = classifyFailure(step, r, tail, this.deps.config);
     this.log.append({ type: 'step.failed', step: id, attempt, exitCode: r.exitCode, signal: r.signal, error, durationMs: r.durationMs, errorClass: c.class, errorReason: c.reason });
     if (this.cancelReason !== undefined || viaFallback) return;
+    if (this.heal(step, attempt, r, c.class, tail, active)) return;
     const used = attempt - (this.budgetBase.get(id) ?? 0);
     if (shouldRetry(step.retry, used, c.class)) {
       const delayMs = retryDelay(step.retry, used + 1);
@@ -400,6 +407,25 @@ export class RunEngine {
       this.inFallback.add(id);
       this.toRun.add(id);
     }
+  }
+
+  /** Self-healing: true when a remedy changed the next attempt and it is queued. */
+  private heal(step: ResolvedStep, attempt: number, r: StepResult, errorClass: ErrorClass, tail: string, active: Active): boolean {
+    const id = step.id;
+    const action = remedyFor(step, r, errorClass, tail, this.deps.config, active);
+    if (!action) return false;
+    const state = this.state.steps[id];
+    const base = { type: 'step.remedy' as const, step: id, attempt, remedy: action.remedy, description: action.description };
+    if (action.kind === 'suggest') {
+      if (!state?.suggestions?.includes(action.description)) this.log.append({ ...base, action: 'suggest' });
+      return false;
+    }
+    if ((state?.healed?.length ?? 0) >= this.deps.config.healAttempts) return false;
+    this.log.append({ ...base, action: 'retry', ...(action.args ? { args: action.args } : {}), ...(action.timeoutMs !== undefined ? { timeoutMs: action.timeoutMs } : {}) });
+    // A healed step gets its retry budget afresh: the failure was of the plan's making, not the step's.
+    this.budgetBase.set(id, attempt);
+    this.toRun.add(id);
+    return true;
   }
 
   private waitForRetry(id: string, delayMs: number): void {

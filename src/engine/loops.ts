@@ -60,3 +60,11 @@ export function untilDecision(step: ResolvedStep, state: StepState, outputs: Rec
   if (iteration >= step.maxIterations) return { again: false, iteration, note: `stopped at maxIterations (${step.maxIterations}) before until held` };
   return { again: true, iteration };
 }
+
+/** The step as self-healing left it: healed argument values and timeout replace the plan's. */
+export function withOverrides(step: ResolvedStep, overrides: StepState['overrides']): ResolvedStep {
+  if (!overrides) return step;
+  const out: ResolvedStep = { ...step, args: { ...step.args, ...overrides.args } };
+  if (overrides.timeoutMs !== undefined) out.timeoutMs = overrides.timeoutMs;
+  return out;
+}

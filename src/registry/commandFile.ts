@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ArgSpec, CommandDef } from '../core/command.js';
 import { parseDuration } from '../core/duration.js';
 import { ValidationError, errorMessage } from '../core/errors.js';
-import { durationInput, errorRuleInput, retryInput, toRetry } from '../core/planSchema.js';
+import { durationInput, errorRuleInput, remedyInput, retryInput, toRetry } from '../core/planSchema.js';
 
 const argSpec = z.strictObject({
   type: z.enum(['string', 'path', 'integer', 'number', 'boolean', 'list', 'object', 'any']).default('string'),
@@ -26,6 +26,7 @@ const frontMatter = z.strictObject({
   run: z.union([z.string().regex(/^builtin:[a-z][a-z0-9-]*$/, 'a string must be builtin:NAME; give any other program as an argv list'), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)]),
   retry: retryInput.optional(),
   errors: z.array(errorRuleInput).default([]),
+  remedies: z.array(remedyInput).default([]),
   timeout: durationInput.optional(),
   estimate: durationInput.default('1s'),
   examples: z.array(z.string()).default([]),
@@ -78,6 +79,7 @@ export function parseCommandFile(text: string, source: string): CommandDef {
       estimateMs: parseDuration(f.estimate, 'estimate'),
       examples: f.examples,
       errors: f.errors,
+      remedies: f.remedies,
       help: parts.body,
       source,
     };

@@ -5,9 +5,10 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { AgentDef } from '../core/command.js';
 import type { ErrorRule } from '../core/failure.js';
+import type { Remedy } from '../core/remedy.js';
 import { parseDuration } from '../core/duration.js';
 import { ValidationError, errorMessage } from '../core/errors.js';
-import { durationInput, errorRuleInput } from '../core/planSchema.js';
+import { durationInput, errorRuleInput, remedyInput } from '../core/planSchema.js';
 import { stateDir } from './paths.js';
 
 export interface Config {
@@ -20,6 +21,10 @@ export interface Config {
   defaultTimeoutMs: number | null;
   /** Project-wide error rules, after those of steps and command files. */
   errors: ErrorRule[];
+  /** Self-healing rules, tried before the built-in ones. */
+  remedies: Remedy[];
+  /** How many times self-healing may retry one step (0 turns it off). */
+  healAttempts: number;
 }
 
 export type ConfigKey = keyof Config;
@@ -40,6 +45,8 @@ export const DEFAULT_CONFIG: Config = {
   killGraceMs: 5000,
   defaultTimeoutMs: null,
   errors: [],
+  remedies: [],
+  healAttempts: 2,
 };
 
 const fileSchema = z.strictObject({
@@ -52,6 +59,8 @@ const fileSchema = z.strictObject({
   killGrace: durationInput.optional(),
   defaultTimeout: z.union([durationInput, z.null()]).optional(),
   errors: z.array(errorRuleInput).optional(),
+  remedies: z.array(remedyInput).optional(),
+  healAttempts: z.number().int().min(0).max(10).optional(),
 });
 
 type Layer = Partial<Config>;
@@ -64,6 +73,8 @@ function fromFileData(data: z.infer<typeof fileSchema>): Layer {
   if (data.envAllow !== undefined) layer.envAllow = data.envAllow;
   if (data.killGrace !== undefined) layer.killGraceMs = parseDuration(data.killGrace, 'killGrace');
   if (data.errors !== undefined) layer.errors = data.errors;
+  if (data.remedies !== undefined) layer.remedies = data.remedies;
+  if (data.healAttempts !== undefined) layer.healAttempts = data.healAttempts;
   if (data.defaultTimeout !== undefined) layer.defaultTimeoutMs = data.defaultTimeout === null ? null : parseDuration(data.defaultTimeout, 'defaultTimeout');
   return layer;
 }

@@ -136,3 +136,41 @@ describe('failure handling', () => {
     ]);
   });
 });
+
+describe('self-healing', () => {
+  const FIT = `---
+name: fit
+description: Fit a model that runs out of memory above batch size 128
+capability: training
+args:
+  batch_size: { type: integer, default: 512 }
+outputs: [batch]
+run: [sh, -c, 'if [ "$1" -gt 128 ]; then echo "RuntimeError: CUDA out of memory" >&2; exit 1; fi; echo "batch=$1" >> "$BATON_OUTPUT"', sh, "\${{ args.batch_size }}"]
+---
+Fits.
+`;
+
+  it('an out-of-memory failure is healed by halving batch_size, and the summary says so', () => {
+    const dir = tempProject({ '.baton/commands/fit.md': FIT, 'p.yaml': 'steps:\n  - { id: train, command: fit, args: { batch_size: 256 } }\n' });
+    const r = baton(dir, ['run', 'p.yaml', '--yes', '--json']);
+    expect(r.code).toBe(0);
+    const out = json<RunOut & { steps: { healed?: string[] }[] }>(r);
+    expect(out.steps[0]).toMatchObject({ status: 'succeeded', attempts: 2, outputs: { batch: 128 }, healed: ['out of memory at batch_size 256: retrying at 128'] });
+    expect(events(dir, out.run, 'step.failed')[0]).toMatchObject({ errorClass: 'resource', errorReason: 'out of memory' });
+    const text = baton(dir, ['run', 'p.yaml', '--yes']).stdout;
+    expect(text).toContain('train ✚ self-healing: out of memory at batch_size 256: retrying at 128');
+  });
+
+  it('heals at most healAttempts times, then the failure stands', () => {
+    const dir = tempProject({ '.baton/commands/fit.md': FIT, '.baton/config.yaml': 'healAttempts: 1\n', 'p.yaml': 'steps:\n  - { id: train, command: fit }\n' });
+    const out = json<RunOut & { steps: { healed?: string[] }[] }>(baton(dir, ['run', 'p.yaml', '--yes', '--json']));
+    expect(out.steps[0]).toMatchObject({ status: 'failed', attempts: 2, healed: ['out of memory at batch_size 512: retrying at 256'] });
+  });
+
+  it('a missing Python package gets a suggestion, not a blind retry', () => {
+    const dir = tempProject({ 'p.yaml': `steps:\n  - id: py\n    run: [sh, -c, 'echo "ModuleNotFoundError: No module named torchvision" >&2; exit 1']\n` });
+    const out = json<RunOut & { steps: { suggestions?: string[] }[] }>(baton(dir, ['run', 'p.yaml', '--yes', '--json']));
+    expect(out.steps[0]).toMatchObject({ status: 'failed', attempts: 1, errorClass: 'permanent', suggestions: ['install the missing Python package: pip install torchvision'] });
+    expect(baton(dir, ['status', out.run]).stdout).toContain('pip install torchvision');
+  });
+});

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baton, batonAsync, json, tempProject, waitFor } from '../helpers/cli.js';
@@ -103,6 +103,7 @@ describe('resume after a crash', () => {
     expect(stepProcesses(dir)).toBe('');
 
     // Resume re-runs only the unfinished step (a default timeout keeps this test short).
+    writeFileSync(join(dir, '.baton/config.yaml'), 'healAttempts: 0\n');
     const resumed = baton(dir, ['resume', out.run, '--json'], { BATON_DEFAULT_TIMEOUT: '300ms' });
     const after = json<RunOut & { steps: { attempts: number; error?: string }[] }>(resumed);
     expect(after.steps[0]).toMatchObject({ id: 'quick', status: 'succeeded', attempts: 1 });

@@ -121,12 +121,12 @@ steps:
     expect(existsSync(join(dir, 'effects'))).toBe(false);
   });
 
-  it('stops a step at its timeout and fails the run with exit code 1', () => {
+  it('stops a step at its timeout (self-healing doubles it twice), then fails the run with exit code 1', () => {
     const plan = `
 steps:
   - id: slow
     run: [sleep, "30"]
-    timeout: 500ms
+    timeout: 200ms
   - id: after
     run: ["true"]
     needs: [slow]
@@ -138,7 +138,12 @@ steps:
     expect(r.code).toBe(1);
     const out = json<RunOut & { steps: { error?: string; reason?: string }[] }>(r);
     expect(out.status).toBe('failed');
-    expect(out.steps[0]).toMatchObject({ status: 'failed', error: 'timed out after 500ms' });
+    expect(out.steps[0]).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: 'timed out after 800ms',
+      healed: ['timeout after 200ms: retrying with 400ms', 'timeout after 400ms: retrying with 800ms'],
+    });
     expect(out.steps[1]).toMatchObject({ status: 'skipped', reason: 'needs slow, which failed' });
   });
 });

@@ -63,6 +63,7 @@ describe('parseCommandFile', () => {
       timeoutMs: 300_000,
       estimateMs: 2000,
       errors: [],
+      remedies: [],
       examples: ['score the model'],
       help: 'Scores a model.\n\nMore help.',
       source: SOURCE,

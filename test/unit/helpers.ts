@@ -17,6 +17,7 @@ export function commandDef(overrides: Partial<CommandDef> & { name: string }): C
     estimateMs: 1000,
     examples: [],
     errors: [],
+    remedies: [],
     help: '',
     source: `${overrides.name}.md`,
     ...overrides,
