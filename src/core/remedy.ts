@@ -66,7 +66,7 @@ export function chooseRemedy(
     const match = test(remedy, failure);
     if (!match) continue;
     if (remedy.halve) {
-      const name = remedy.halve.find((n) => typeof args[n] === 'number' && (args[n] as number) > 1);
+      const name = remedy.halve.find((n) => typeof args[n] === 'number' && (args[n]) > 1);
       if (name !== undefined) {
         const from = args[name] as number;
         const to = Math.max(1, Math.floor(from / 2));
