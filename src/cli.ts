@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ValidationError, errorMessage, isBatonError } from './core/errors.js';
 import { didYouMean } from './core/similar.js';
 import type { CliOptions } from './cli/context.js';
+import { agentsCommand } from './cli/commands/agents.js';
 import { commandsCommand } from './cli/commands/commands.js';
 import { configCommand } from './cli/commands/config.js';
 import { logsCommand } from './cli/commands/logs.js';
@@ -15,7 +16,7 @@ import { statusCommand } from './cli/commands/status.js';
 import { varsCommand } from './cli/commands/vars.js';
 import type { Subcommand } from './cli/commands/types.js';
 
-const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, varsCommand, configCommand, commandsCommand];
+const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, varsCommand, agentsCommand, configCommand, commandsCommand];
 
 const OPTIONS = {
   dir: { type: 'string' },

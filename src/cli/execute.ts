@@ -7,6 +7,7 @@ import type { EventLog } from '../store/eventLog.js';
 import type { Store } from '../store/open.js';
 import { RunRepository, type StoredPlan } from '../store/runs.js';
 import { VariableRepository } from '../store/variables.js';
+import { BreakerRepository } from '../store/breakers.js';
 import type { CliOptions, Project } from './context.js';
 import { yellow } from './format.js';
 import { progressLine } from './progress.js';
@@ -27,7 +28,7 @@ export async function executeRun(
   const history = await new RunRepository(store).durationHistory();
   const executor = new LocalExecutor();
   const engine = new RunEngine(
-    { executor, config: project.config.config, projectDir: project.dir, env: process.env, variables: new VariableRepository(store) },
+    { executor, config: project.config.config, projectDir: project.dir, env: process.env, variables: new VariableRepository(store), breakers: new BreakerRepository(store) },
     log,
     stored,
     { parallel: project.config.config.parallel, history },

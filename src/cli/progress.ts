@@ -13,6 +13,8 @@ export function progressLine(e: RunEvent, state: RunState): string | undefined {
     case 'run.started':
     case 'run.resumed':
       return `${at} run ${state.id} ${e.type === 'run.started' ? 'started' : 'resumed'}: ${state.name}, ${state.order.length} steps, up to ${e.parallel} at once`;
+    case 'breaker.changed':
+      return `${at} ${e.to === 'open' ? red('⚡') : e.to === 'closed' ? green('⚡') : yellow('⚡')} circuit ${e.key} ${e.from} → ${e.to}${e.to === 'open' ? ` after ${e.failures} failures in a row` : ''}`;
     case 'step.started':
       return `${at} ${e.step} ${cyan('▶')} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''} on ${e.agent}`;
     case 'step.progress':

@@ -30,6 +30,7 @@ export type EventBody =
   | { type: 'run.started'; pid: number; host: string; parallel: number }
   | { type: 'run.resumed'; pid: number; host: string; parallel: number }
   | { type: 'run.finished'; status: RunStatus; reason?: string }
+  | { type: 'breaker.changed'; key: string; from: string; to: string; failures: number }
   | { type: 'step.started'; step: string; attempt: number; agent: string; workdir: string; logPath: string; fallback?: boolean }
   | { type: 'step.spawned'; step: string; attempt: number; pid: number }
   | { type: 'step.progress'; step: string; attempt: number; current: number; total: number; message?: string }

@@ -93,6 +93,8 @@ export function applyEvent(run: RunState, event: RunEvent): RunState {
       run.owner = { pid: e.pid, host: e.host };
       run.parallel = e.parallel;
       return run;
+    case 'breaker.changed':
+      return run;
     case 'run.finished':
       run.status = e.status;
       run.finishedAt = event.ts;
@@ -104,7 +106,7 @@ export function applyEvent(run: RunState, event: RunEvent): RunState {
   }
 }
 
-function applyStepEvent(run: RunState, e: Exclude<EventBody, { type: `run.${string}` }>, ts: number): void {
+function applyStepEvent(run: RunState, e: Extract<EventBody, { type: `step.${string}` }>, ts: number): void {
   const step = run.steps[e.step];
   if (!step) return;
   const attempt = 'attempt' in e && e.attempt !== undefined ? step.attempts[e.attempt - 1] : undefined;

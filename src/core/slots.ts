@@ -13,10 +13,11 @@ export class Slots {
     private readonly resources: Readonly<Record<string, number>>,
   ) {}
 
-  acquire(need: { capability: string; agent?: string; preferred?: string; resources: readonly string[] }): string | undefined {
+  /** An agent for the step, or undefined when it must wait; `usable` can rule agents out (open circuit breakers). */
+  acquire(need: { capability: string; agent?: string; preferred?: string; resources: readonly string[] }, usable: (agent: string) => boolean = () => true): string | undefined {
     for (const r of need.resources) if ((this.resourceUse.get(r) ?? 0) >= (this.resources[r] ?? 0)) return undefined;
     const candidates = this.agents.filter(
-      (a) => (need.agent === undefined || a.name === need.agent) && a.capabilities.includes(need.capability) && this.load(a.name) < a.concurrency,
+      (a) => (need.agent === undefined || a.name === need.agent) && a.capabilities.includes(need.capability) && this.load(a.name) < a.concurrency && usable(a.name),
     );
     if (candidates.length === 0) return undefined;
     const preferred = candidates.find((a) => a.name === need.preferred);
@@ -30,6 +31,11 @@ export class Slots {
   release(agent: string, resources: readonly string[]): void {
     this.agentLoad.set(agent, Math.max(0, this.load(agent) - 1));
     for (const r of resources) this.resourceUse.set(r, Math.max(0, (this.resourceUse.get(r) ?? 0) - 1));
+  }
+
+  /** The agents that could ever serve the step, busy or not. */
+  capable(need: { capability: string; agent?: string }): string[] {
+    return this.agents.filter((a) => (need.agent === undefined || a.name === need.agent) && a.capabilities.includes(need.capability)).map((a) => a.name);
   }
 
   load(agent: string): number {

@@ -12,6 +12,7 @@ import type { Config } from '../registry/config.js';
 import type { EventLog } from '../store/eventLog.js';
 import type { StoredPlan } from '../store/runs.js';
 import { classifyFailure, describeFailure, readLogTail, remedyFor } from './failures.js';
+import { Breakers, type BreakerBook } from './breakers.js';
 import { blockedBy, needsMet, orderQueue } from './queue.js';
 import { forEachItems, forEachResult, instanceStep, untilDecision, withOverrides } from './loops.js';
 import { prepareAttempt, ProtocolRelay, type AttemptSetting } from './attempt.js';
@@ -26,6 +27,8 @@ export interface EngineDeps {
   env: NodeJS.ProcessEnv;
   /** Cross-workflow variables, kept by the store. */
   variables: VariableStore;
+  /** Circuit breakers, kept by the store across runs. */
+  breakers: BreakerBook;
 }
 
 export interface VariableStore {
@@ -64,6 +67,7 @@ export class RunEngine {
   private readonly baseEnv: Record<string, string>;
   private readonly budgetBase = new Map<string, number>();
   private readonly relay: ProtocolRelay;
+  private readonly breakers: Breakers;
   private readonly setting: AttemptSetting;
   private queue: string[] = [];
   private launches: (() => void)[] = [];
@@ -94,6 +98,7 @@ export class RunEngine {
     this.paths = runPaths(deps.projectDir, log.state.id);
     this.baseEnv = allowedEnv(deps.env, deps.config.envAllow);
     this.relay = new ProtocolRelay(log);
+    this.breakers = new Breakers(deps.breakers, deps.config.breaker, (e) => this.log.append(e));
     this.setting = { paths: this.paths, config: deps.config, projectDir: deps.projectDir, baseDir: stored.baseDir, baseEnv: this.baseEnv };
   }
 
@@ -212,10 +217,23 @@ export class RunEngine {
         next.push(id);
         continue;
       }
-      const agent = this.slots.acquire({ capability: step.capability, agent: step.agent, preferred: step.def?.agent, resources: step.resources });
+      const open = this.breakers.commandBlocked(step) ?? this.breakers.allAgentsOpen(this.slots.capable(step));
+      if (open !== undefined) {
+        if (!this.failFast(step, open)) drop(id);
+        else {
+          next.push(id);
+          settled = true;
+        }
+        continue;
+      }
+      const need = { capability: step.capability, agent: step.agent, preferred: step.def?.agent, resources: step.resources };
+      const agent = this.slots.acquire(need, (a) => this.breakers.agentUsable(a));
       if (agent === undefined) next.push(id);
-      else if (this.startStep(step, agent)) next.push(id);
-      else drop(id);
+      else {
+        this.breakers.useAgent(agent);
+        if (this.startStep(step, agent)) next.push(id);
+        else drop(id);
+      }
     }
     this.queue = next;
     if (this.launches.length > 0) {
@@ -304,6 +322,22 @@ export class RunEngine {
     this.log.append({ type: 'step.failed', step: id, attempt, exitCode: null, signal: null, error, durationMs: 0, errorClass: 'permanent', errorReason: 'bad input' });
   }
 
+  /**
+   * A step whose circuit is open fails at once, without running; its fallback, if it has one,
+   * runs instead (true: the step stays queued for it).
+   */
+  private failFast(step: ResolvedStep, why: string): boolean {
+    const id = step.id;
+    const attempt = (this.state.steps[id]?.attempts.length ?? 0) + 1;
+    this.log.append({ type: 'step.started', step: id, attempt, agent: '-', workdir: this.paths.stepDir(id), logPath: this.paths.attemptFile(id, attempt, 'log') });
+    this.log.append({ type: 'step.failed', step: id, attempt, exitCode: null, signal: null, error: why, durationMs: 0, errorClass: 'transient', errorReason: 'circuit open' });
+    const primary = this.steps.get(id);
+    if (this.inFallback.has(id) || !primary?.fallbackStep) return false;
+    this.log.append({ type: 'step.fallback', step: id, to: primary.fallbackStep.command ?? primary.fallbackStep.estimateKey });
+    this.inFallback.add(id);
+    return true;
+  }
+
   /** False when the step failed before it could start (bad inputs). */
   private startStep(step: ResolvedStep, agent: string): boolean {
     const id = step.id;
@@ -348,6 +382,7 @@ export class RunEngine {
       this.settle(id);
       const viaFallback = this.inFallback.has(id);
       if (r.exitCode === 0 && !r.error && !r.timedOut && !r.cancelled) {
+        this.breakers.outcome(step, active.agent, true);
         this.onSuccess(this.steps.get(id) ?? step, attempt, r, viaFallback);
       } else if (r.cancelled && this.cancelReason !== undefined) {
         this.log.append({ type: 'step.cancelled', step: id, attempt, reason: this.cancelReason });
@@ -394,6 +429,7 @@ export class RunEngine {
     const tail = readLogTail(this.paths.attemptFile(id, attempt, 'log'));
     const c = classifyFailure(step, r, tail, this.deps.config);
     this.log.append({ type: 'step.failed', step: id, attempt, exitCode: r.exitCode, signal: r.signal, error, durationMs: r.durationMs, errorClass: c.class, errorReason: c.reason });
+    this.breakers.outcome(step, active.agent, false, c.class);
     if (this.cancelReason !== undefined || viaFallback) return;
     if (this.heal(step, attempt, r, c.class, tail, active)) return;
     const used = attempt - (this.budgetBase.get(id) ?? 0);

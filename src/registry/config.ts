@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AgentDef } from '../core/command.js';
 import type { ErrorRule } from '../core/failure.js';
 import type { Remedy } from '../core/remedy.js';
+import type { BreakerSettings } from '../core/breaker.js';
 import { parseDuration } from '../core/duration.js';
 import { ValidationError, errorMessage } from '../core/errors.js';
 import { durationInput, errorRuleInput, remedyInput } from '../core/planSchema.js';
@@ -25,6 +26,8 @@ export interface Config {
   remedies: Remedy[];
   /** How many times self-healing may retry one step (0 turns it off). */
   healAttempts: number;
+  /** Circuit breakers per command and per agent. */
+  breaker: BreakerSettings;
 }
 
 export type ConfigKey = keyof Config;
@@ -47,6 +50,7 @@ export const DEFAULT_CONFIG: Config = {
   errors: [],
   remedies: [],
   healAttempts: 2,
+  breaker: { failures: 5, cooldownMs: 60_000 },
 };
 
 const fileSchema = z.strictObject({
@@ -61,6 +65,7 @@ const fileSchema = z.strictObject({
   errors: z.array(errorRuleInput).optional(),
   remedies: z.array(remedyInput).optional(),
   healAttempts: z.number().int().min(0).max(10).optional(),
+  breaker: z.strictObject({ failures: z.number().int().min(0), cooldown: durationInput.default('60s') }).optional(),
 });
 
 type Layer = Partial<Config>;
@@ -75,6 +80,7 @@ function fromFileData(data: z.infer<typeof fileSchema>): Layer {
   if (data.errors !== undefined) layer.errors = data.errors;
   if (data.remedies !== undefined) layer.remedies = data.remedies;
   if (data.healAttempts !== undefined) layer.healAttempts = data.healAttempts;
+  if (data.breaker !== undefined) layer.breaker = { failures: data.breaker.failures, cooldownMs: parseDuration(data.breaker.cooldown, 'breaker.cooldown') };
   if (data.defaultTimeout !== undefined) layer.defaultTimeoutMs = data.defaultTimeout === null ? null : parseDuration(data.defaultTimeout, 'defaultTimeout');
   return layer;
 }

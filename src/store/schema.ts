@@ -60,4 +60,5 @@ export interface Database {
   checkpoints: { run_id: string; seq: number; state: string; created_at: number };
   artifacts: { id: Generated<number>; run_id: string; step_id: string; name: string; path: string; hash: string | null; size: number | null; created_at: number };
   variables: { name: string; value: string; run_id: string | null; updated_at: number };
+  breakers: { key: string; position: string; failures: number; opened_at: number | null; updated_at: number };
 }

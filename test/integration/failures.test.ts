@@ -174,3 +174,54 @@ Fits.
     expect(baton(dir, ['status', out.run]).stdout).toContain('pip install torchvision');
   });
 });
+
+describe('circuit breakers', () => {
+  const CALL = `---
+name: call
+description: Call a flaky service
+capability: data
+args:
+  ok: { type: boolean, default: false }
+outputs: [answer]
+run: [sh, -c, 'if [ "$1" = true ]; then echo "answer=42" >> "$BATON_OUTPUT"; else echo "503 Service Unavailable" >&2; exit 1; fi', sh, "\${{ args.ok }}"]
+---
+Calls.
+`;
+
+  it('opens after 3 failures in a row; the next step fails fast (or takes its fallback); a trial after the cool-down closes it', async () => {
+    const dir = tempProject({
+      '.baton/commands/call.md': CALL,
+      '.baton/config.yaml': 'breaker: { failures: 3, cooldown: 1s }\n',
+      'flaky.yaml': 'steps:\n  - { id: a, command: call, retry: { attempts: 3, initial: 10ms } }\n',
+      'next.yaml': `steps:
+  - { id: b, command: call, args: { ok: true } }
+  - id: c
+    command: call
+    args: { ok: true }
+    fallback: { run: [sh, -c, 'echo "answer=cached" >> "$BATON_OUTPUT"'] }
+`,
+      'ok.yaml': 'steps:\n  - { id: d, command: call, args: { ok: true } }\n',
+    });
+    const first = baton(dir, ['run', 'flaky.yaml', '--yes']);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/circuit command:call closed → open after 3 failures in a row/);
+
+    const next = json<RunOut>(baton(dir, ['run', 'next.yaml', '--yes', '--json']));
+    const b = next.steps.find((s) => s.id === 'b');
+    expect(b).toMatchObject({ status: 'failed', attempts: 1, errorClass: 'transient' });
+    expect(b?.error).toMatch(/^circuit open for command:call after 3 failures in a row; next trial in \ds$/);
+    expect(next.steps.find((s) => s.id === 'c')).toMatchObject({ status: 'succeeded', fallback: 'succeeded', outputs: { answer: 'cached' } });
+    // Failing fast ran nothing: no log was written for b.
+    expect(baton(dir, ['logs', next.run, 'b']).code).toBe(2);
+
+    const agents = json<{ agents: { name: string; breaker: { state: string } }[]; commands: { command: string; breaker: { state: string; failures: number } }[] }>(baton(dir, ['agents', '--json']));
+    expect(agents.commands).toEqual([{ command: 'call', breaker: expect.objectContaining({ state: 'open', failures: 3 }) as unknown }]);
+    expect(agents.agents.find((a) => a.name === 'data')?.breaker.state).toBe('open');
+
+    await new Promise((r) => setTimeout(r, 1100));
+    const trial = json<RunOut>(baton(dir, ['run', 'ok.yaml', '--yes', '--json']));
+    expect(trial.steps[0]).toMatchObject({ status: 'succeeded', outputs: { answer: 42 } });
+    const after = json<{ commands: { breaker: { state: string } }[] }>(baton(dir, ['agents', '--json']));
+    expect(after.commands[0]?.breaker.state).toBe('closed');
+  });
+});
