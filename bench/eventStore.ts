@@ -39,6 +39,7 @@ function storedPlan(): StoredPlan {
       else: [],
       maxIterations: 5,
       export: {},
+      with: {},
       capability: 'shell',
       retry: NO_RETRY,
       estimateKey: 'run:true',
@@ -46,7 +47,7 @@ function storedPlan(): StoredPlan {
   }
   // Not an object literal typed as ResolvedPlan, so a field other work adds or drops (the plan's
   // `resources` table is new) does not break the benchmark's build.
-  const fields = { name: 'bench-events', vars: {}, env: {}, resources: {}, steps };
+  const fields = { name: 'bench-events', vars: {}, env: {}, resources: {}, params: {}, outputs: {}, steps };
   const plan: ResolvedPlan = fields;
   return { plan, source: 'bench', baseDir: '/tmp' };
 }

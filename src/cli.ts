@@ -13,10 +13,11 @@ import { resumeCommand } from './cli/commands/resume.js';
 import { runCommand } from './cli/commands/run.js';
 import { runsCommand } from './cli/commands/runs.js';
 import { statusCommand } from './cli/commands/status.js';
+import { templatesCommand } from './cli/commands/templates.js';
 import { varsCommand } from './cli/commands/vars.js';
 import type { Subcommand } from './cli/commands/types.js';
 
-const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, varsCommand, agentsCommand, configCommand, commandsCommand];
+const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, varsCommand, agentsCommand, configCommand, commandsCommand, templatesCommand];
 
 const OPTIONS = {
   dir: { type: 'string' },

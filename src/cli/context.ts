@@ -1,6 +1,7 @@
 import type { Catalog } from '../core/planCheck.js';
 import { loadCommands, type CommandRegistry } from '../registry/commands.js';
 import { loadConfig, type LoadedConfig } from '../registry/config.js';
+import { loadTemplates, type TemplateRegistry } from '../registry/templates.js';
 import { openStore, type Store } from '../store/open.js';
 
 /** Flags every subcommand understands. */
@@ -18,6 +19,7 @@ export interface Project {
   dir: string;
   config: LoadedConfig;
   registry: CommandRegistry;
+  templates: TemplateRegistry;
   catalog: Catalog;
 }
 
@@ -25,8 +27,9 @@ export function loadProject(opts: CliOptions): Project {
   const flags = opts.parallel !== undefined ? { parallel: opts.parallel } : {};
   const config = loadConfig({ projectDir: opts.dir, env: process.env, flags });
   const registry = loadCommands(opts.dir);
-  const catalog: Catalog = { commands: registry.commands, agents: config.config.agents, resources: config.config.resources };
-  return { dir: opts.dir, config, registry, catalog };
+  const templates = loadTemplates(opts.dir);
+  const catalog: Catalog = { commands: registry.commands, templates: templates.templates, agents: config.config.agents, resources: config.config.resources };
+  return { dir: opts.dir, config, registry, templates, catalog };
 }
 
 /** Opens the store for one command and always closes it. */

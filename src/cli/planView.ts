@@ -13,9 +13,14 @@ export interface PlanSummary {
   estimatedMs: number;
 }
 
+/** The plan's own steps; a nested workflow's steps are shown under their `uses` step. */
+function topLevel(plan: ResolvedPlan): ResolvedStep[] {
+  return plan.steps.filter((s) => s.scope === undefined);
+}
+
 export function summarizePlan(plan: ResolvedPlan, history: ReadonlyMap<string, number>): PlanSummary {
   const estimate = estimator(plan, history);
-  const cp = criticalPath(plan.steps, estimate);
+  const cp = criticalPath(topLevel(plan), estimate);
   return {
     name: plan.name,
     steps: topologicalOrder(plan.steps).map((s) => ({
@@ -27,7 +32,7 @@ export function summarizePlan(plan: ResolvedPlan, history: ReadonlyMap<string, n
       args: s.args,
       run: s.run ?? null,
     })),
-    levels: levels(plan.steps),
+    levels: levels(topLevel(plan)),
     criticalPath: cp.path,
     estimatedMs: cp.totalMs,
   };
@@ -35,6 +40,10 @@ export function summarizePlan(plan: ResolvedPlan, history: ReadonlyMap<string, n
 
 function describe(step: ResolvedStep): string {
   if (step.run) return step.run.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
+  if (step.uses !== undefined) {
+    const given = Object.entries(step.with).map(([k, v]) => `${k}=${stringify(v)}`);
+    return `uses ${step.uses}${given.length ? ` with ${given.join(' ')}` : ''}`;
+  }
   const args = Object.entries(step.args).map(([k, v]) => `${k}=${stringify(v)}`);
   return `${step.command ?? ''}${args.length ? ` ${args.join(' ')}` : ''}`;
 }
@@ -45,27 +54,30 @@ export function renderPlan(plan: ResolvedPlan, history: ReadonlyMap<string, numb
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
   const onPath = new Set(summary.criticalPath);
   const lines = [`${bold(plan.name)}: ${plan.steps.length} steps in ${summary.levels.length} levels, about ${formatDuration(summary.estimatedMs)} on the critical path`];
+  const stepLines = (s: ResolvedStep, indent: string, mark: string): void => {
+    lines.push(`${indent}${mark} ${cyan(s.id)}  ${describe(s)}  ${dim(`~${formatDuration(estimate(s.id))}`)}`);
+    const extra: string[] = [];
+    if (s.needs.length) extra.push(`needs ${s.needs.join(', ')}`);
+    if (s.elseOf !== undefined) extra.push(`else of ${s.elseOf}`);
+    if (s.if !== undefined) extra.push(`if ${s.if}`);
+    if (s.else.length) extra.push(`else ${s.else.join(', ')}`);
+    if (s.forEach !== undefined) extra.push(`for each of ${typeof s.forEach === 'string' ? s.forEach : JSON.stringify(s.forEach)}`);
+    if (s.until !== undefined) extra.push(`until ${s.until} (at most ${s.maxIterations}×)`);
+    if (s.retry.attempts > 1) extra.push(`retry ${s.retry.attempts}× ${s.retry.backoff}`);
+    if (s.timeoutMs !== undefined) extra.push(`timeout ${formatDuration(s.timeoutMs)}`);
+    if (s.resources.length) extra.push(`locks ${s.resources.join(', ')}`);
+    if (s.fallbackStep) extra.push(`fallback ${s.fallbackStep.command ?? s.fallbackStep.estimateKey}`);
+    if (s.continueOnError) extra.push('continues on error');
+    if (Object.keys(s.export).length) extra.push(`exports ${Object.keys(s.export).join(', ')}`);
+    if (extra.length) lines.push(`${indent}    ${dim(extra.join(' · '))}`);
+    // A nested workflow's steps, in order, under the step that uses it.
+    const children = topologicalOrder(plan.steps.filter((c) => c.scope?.group === s.id));
+    for (const child of children) stepLines(child, `${indent}  │ `, ' ');
+  };
+  const estimate = estimator(plan, history);
   summary.levels.forEach((ids, i) => {
     lines.push(dim(`level ${i + 1}${ids.length > 1 ? ` (${ids.length} in parallel)` : ''}`));
-    for (const id of ids) {
-      const s = byId.get(id) as ResolvedStep;
-      const mark = onPath.has(id) ? yellow('★') : ' ';
-      lines.push(`  ${mark} ${cyan(id)}  ${describe(s)}  ${dim(`~${formatDuration(summary.steps.find((x) => x.id === id)?.estimateMs ?? 0)}`)}`);
-      const extra: string[] = [];
-      if (s.needs.length) extra.push(`needs ${s.needs.join(', ')}`);
-      if (s.elseOf !== undefined) extra.push(`else of ${s.elseOf}`);
-      if (s.if !== undefined) extra.push(`if ${s.if}`);
-      if (s.else.length) extra.push(`else ${s.else.join(', ')}`);
-      if (s.forEach !== undefined) extra.push(`for each of ${typeof s.forEach === 'string' ? s.forEach : JSON.stringify(s.forEach)}`);
-      if (s.until !== undefined) extra.push(`until ${s.until} (at most ${s.maxIterations}×)`);
-      if (s.fallbackStep) extra.push(`fallback ${s.fallbackStep.command ?? s.fallbackStep.estimateKey}`);
-      if (s.continueOnError) extra.push('continues on error');
-      if (Object.keys(s.export).length) extra.push(`exports ${Object.keys(s.export).join(', ')}`);
-      if (s.retry.attempts > 1) extra.push(`retry ${s.retry.attempts}× ${s.retry.backoff}`);
-      if (s.timeoutMs !== undefined) extra.push(`timeout ${formatDuration(s.timeoutMs)}`);
-      if (s.resources.length) extra.push(`locks ${s.resources.join(', ')}`);
-      if (extra.length) lines.push(`      ${dim(extra.join(' · '))}`);
-    }
+    for (const id of ids) stepLines(byId.get(id) as ResolvedStep, '  ', onPath.has(id) ? yellow('★') : ' ');
   });
   lines.push(`${yellow('★')} critical path: ${summary.criticalPath.join(' → ')} (${formatDuration(summary.estimatedMs)})`);
   return lines.join('\n');

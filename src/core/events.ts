@@ -64,6 +64,7 @@ export type EventBody =
   | { type: 'step.retrying'; step: string; nextAttempt: number; delayMs: number; retryAt: number }
   | { type: 'step.fallback'; step: string; to: string }
   | { type: 'step.expanded'; step: string; items: unknown[] }
+  | { type: 'step.grouped'; step: string; children: string[]; params: Record<string, unknown> }
   | { type: 'step.iterated'; step: string; attempt: number; iteration: number; outputs: Record<string, unknown>; until: string }
   | { type: 'step.exported'; step: string; values: Record<string, unknown> }
   | {

@@ -144,7 +144,7 @@ export function referencedSteps(expression: string): string[] {
   return [...ids];
 }
 
-/** The plan variables an expression reads through `vars.<name>`. */
-export function referencedVars(expression: string): string[] {
-  return [...new Set([...expression.matchAll(/\bvars\s*\.\s*([A-Za-z_]\w*)/g)].map((m) => m[1] ?? ''))];
+/** The names an expression reads through `vars.<name>` (or another root, such as params). */
+export function referencedVars(expression: string, root = 'vars'): string[] {
+  return [...new Set([...expression.matchAll(new RegExp(`\\b${root}\\s*\\.\\s*([A-Za-z_]\\w*)`, 'g'))].map((m) => m[1] ?? ''))];
 }

@@ -1,3 +1,4 @@
+import type { ArgSpec } from './command.js';
 import type { ErrorClass, ErrorRule } from './failure.js';
 
 /**
@@ -56,6 +57,9 @@ export interface PlanStep {
   maxIterations: number;
   /** Cross-workflow variables this step sets when it succeeds (name → value, `${{ }}` allowed). */
   export: Record<string, unknown>;
+  /** A workflow template this step runs as a nested workflow, with `with` as its parameters. */
+  uses?: string;
+  with: Record<string, unknown>;
 }
 
 export interface Plan {
@@ -65,13 +69,15 @@ export interface Plan {
   env: Record<string, string>;
   /** Exclusive tokens this plan declares (name → how many holders at once); config can raise them. */
   resources: Record<string, number>;
+  /** Parameters a template takes (read as `params.<name>`); a plan's own take their defaults. */
+  params: Record<string, ArgSpec>;
+  /** What a template gives back to the step that uses it (name → `${{ }}` over its steps). */
+  outputs: Record<string, unknown>;
   steps: PlanStep[];
 }
 
 /** Fields of the format that later issues give meaning to; a plan using them is refused until then. */
 export const RESERVED_STEP_FIELDS = [
-  'uses',
-  'with',
   'undo',
 ] as const;
 

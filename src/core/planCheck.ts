@@ -1,4 +1,4 @@
-import { coerceArg, type AgentDef, type CommandDef } from './command.js';
+import { coerceArg, type AgentDef, type ArgSpec, type CommandDef } from './command.js';
 import { ancestors, findCycle } from './dag.js';
 import { errorMessage } from './errors.js';
 import { applyElse } from './elseBranches.js';
@@ -7,12 +7,21 @@ import { RETRY_ON_DEFAULT, type Plan, type PlanStep, type RetryPolicy } from './
 import { planError } from './planSchema.js';
 import { didYouMean } from './similar.js';
 
-/** What a plan is checked against: the registry's commands, the configured agents and resources. */
+/** A reusable workflow (commands/templates/*.yaml, .baton/templates/*.yaml). */
+export interface TemplateDef extends Plan {
+  source: string;
+}
+
+/** What a plan is checked against: the registry's commands and templates, the configured agents and resources. */
 export interface Catalog {
   commands: ReadonlyMap<string, CommandDef>;
+  templates?: ReadonlyMap<string, TemplateDef>;
   agents: readonly AgentDef[];
   resources: Readonly<Record<string, number>>;
 }
+
+/** How deep workflows may nest through `uses`. */
+export const MAX_NESTING = 5;
 
 export interface ResolvedStep extends PlanStep {
   capability: string;
@@ -26,6 +35,10 @@ export interface ResolvedStep extends PlanStep {
   elseOf?: string;
   /** Set on the instances of a forEach step. */
   loop?: { parent: string; item: unknown; index: number };
+  /** Set on a `uses` step: the workflow it runs, whose steps follow it in the plan as `<id>.<step>`. */
+  template?: { name: string; vars: Record<string, unknown>; params: Record<string, ArgSpec>; outputs: Record<string, unknown>; children: string[] };
+  /** Set on a step of a nested workflow: the `uses` step it belongs to. */
+  scope?: { group: string };
 }
 
 export interface ResolvedPlan extends Omit<Plan, 'steps'> {
@@ -48,38 +61,114 @@ function commandNames(commands: ReadonlyMap<string, CommandDef>): string[] {
 
 /**
  * Checks a parsed plan against the catalog before anything runs: ids, needs, cycles, commands,
- * arguments, agents, resources and expressions. Every problem is reported at once.
+ * arguments, agents, resources, expressions and nested workflows. Every problem is reported at once.
  */
 export function resolvePlan(plan: Plan, catalog: Catalog, source: string): ResolvedPlan {
   const problems: string[] = [];
+  // The plan's own locks, unless the configuration says how many there are.
+  const withPlanResources = { ...catalog, resources: { ...plan.resources, ...catalog.resources } };
+  const steps = resolveScope(plan, withPlanResources, problems, { prefix: '', chain: [plan.name], depth: 0 });
+  if (problems.length > 0) throw planError(source, problems);
+  return { ...plan, steps };
+}
+
+interface Nesting {
+  /** `<uses step id>.` for the steps of a nested workflow, '' at the top. */
+  prefix: string;
+  /** Template names on the way here, to refuse recursion. */
+  chain: string[];
+  depth: number;
+}
+
+/** Checks one workflow's steps in their own scope, then the workflows they use; returns them all, namespaced. */
+function resolveScope(plan: Pick<Plan, 'steps' | 'vars' | 'params'>, catalog: Catalog, problems: string[], nest: Nesting): ResolvedStep[] {
+  const local: string[] = [];
   const ids = new Set<string>();
   for (const step of plan.steps) {
-    if (ids.has(step.id)) problems.push(`step "${step.id}": the id is used twice`);
+    if (ids.has(step.id)) local.push(`step "${step.id}": the id is used twice`);
     ids.add(step.id);
   }
   for (const step of plan.steps) {
     for (const need of step.needs) {
-      if (need === step.id) problems.push(`step "${step.id}": needs itself`);
+      if (need === step.id) local.push(`step "${step.id}": needs itself`);
       else if (!ids.has(need)) {
         const hint = didYouMean(need, ids);
-        problems.push(`step "${step.id}": needs unknown step "${need}"${hint ? ` (${hint})` : ''}`);
+        local.push(`step "${step.id}": needs unknown step "${need}"${hint ? ` (${hint})` : ''}`);
       }
     }
   }
-  const { steps: planSteps, elseOf } = applyElse(plan.steps, problems);
+  const { steps: planSteps, elseOf } = applyElse(plan.steps, local);
   const cycle = findCycle(planSteps);
-  if (cycle) problems.push(`the steps form a cycle: ${cycle.join(' → ')}`);
-
-  // The plan's own locks, unless the configuration says how many there are.
-  const withPlanResources = { ...catalog, resources: { ...plan.resources, ...catalog.resources } };
-  const steps = planSteps.map((step) => resolveStep(step, withPlanResources, problems));
+  if (cycle) local.push(`the steps form a cycle: ${cycle.join(' → ')}`);
+  const steps = planSteps.map((step) => resolveStep(step, catalog, local));
   for (const step of steps) {
     const origin = elseOf.get(step.id);
     if (origin !== undefined) step.elseOf = origin;
   }
-  if (!cycle) for (const step of planSteps) checkExpressions(step, planSteps, plan.vars, problems);
-  if (problems.length > 0) throw planError(source, problems);
-  return { ...plan, steps };
+  if (!cycle) for (const step of planSteps) checkExpressions(step, planSteps, plan.vars, plan.params, local);
+  const where = nest.chain.length > 1 ? `template "${nest.chain[nest.chain.length - 1] ?? ''}" (in ${nest.prefix.slice(0, -1)}): ` : '';
+  problems.push(...local.map((p) => where + p));
+
+  const out: ResolvedStep[] = [];
+  for (const step of steps) {
+    const placed = nest.prefix ? namespaced(step, nest.prefix) : step;
+    out.push(placed);
+    if (step.uses === undefined) continue;
+    const children = resolveUses(step, placed.id, catalog, problems, nest);
+    if (!children) continue;
+    out.push(...children.steps);
+    placed.template = children.template;
+  }
+  return out;
+}
+
+/** Resolves the workflow a `uses` step runs; undefined when it cannot be (the problem is recorded). */
+function resolveUses(step: ResolvedStep, id: string, catalog: Catalog, problems: string[], nest: Nesting): { steps: ResolvedStep[]; template: NonNullable<ResolvedStep['template']> } | undefined {
+  const name = step.uses as string;
+  const where = `${nest.prefix ? `${nest.prefix}` : ''}step "${step.id}"`;
+  const template = catalog.templates?.get(name);
+  if (!template) {
+    const hint = didYouMean(name, catalog.templates?.keys() ?? []);
+    problems.push(`${where}: unknown template "${name}"${hint ? ` (${hint})` : ''}; \`baton templates\` lists them`);
+    return undefined;
+  }
+  if (nest.chain.includes(name)) {
+    problems.push(`${where}: template "${name}" uses itself (${[...nest.chain, name].join(' → ')})`);
+    return undefined;
+  }
+  if (nest.depth + 1 > MAX_NESTING) {
+    problems.push(`${where}: workflows nest more than ${MAX_NESTING} deep (${[...nest.chain, name].join(' → ')})`);
+    return undefined;
+  }
+  for (const [key, value] of Object.entries(step.with)) {
+    const spec = template.params[key];
+    if (!spec) {
+      const hint = didYouMean(key, Object.keys(template.params));
+      problems.push(`${where}: template "${name}" has no parameter "${key}"${hint ? ` (${hint})` : ` (it takes: ${Object.keys(template.params).join(', ') || 'none'})`}`);
+    } else if (expressionsIn(value).length === 0) {
+      const checked = coerceArg(key, spec, value);
+      if ('problem' in checked) problems.push(`${where}: ${checked.problem.replace('argument', 'parameter')}`);
+    }
+  }
+  for (const [key, spec] of Object.entries(template.params)) {
+    if (spec.required && spec.default === undefined && !(key in step.with)) problems.push(`${where}: template "${name}" needs parameter "${key}"`);
+  }
+  const steps = resolveScope(template, catalog, problems, { prefix: `${id}.`, chain: [...nest.chain, name], depth: nest.depth + 1 });
+  const children: string[] = [];
+  for (const child of steps) {
+    if (child.scope !== undefined) continue;
+    child.scope = { group: id };
+    children.push(child.id);
+  }
+  return { steps, template: { name, vars: template.vars, params: template.params, outputs: template.outputs, children } };
+}
+
+/** A nested workflow's step under its `uses` step: `<id>.<step>`, its needs renamed alike. */
+function namespaced(step: ResolvedStep, prefix: string): ResolvedStep {
+  const out: ResolvedStep = { ...step, id: prefix + step.id, needs: step.needs.map((n) => prefix + n), else: step.else.map((e) => prefix + e) };
+  if (step.elseOf !== undefined) out.elseOf = prefix + step.elseOf;
+  if (step.fallbackStep) out.fallbackStep = { ...step.fallbackStep, id: out.id, needs: out.needs };
+  return out;
 }
 
 function resolveStep(step: PlanStep, catalog: Catalog, problems: string[]): ResolvedStep {
@@ -96,7 +185,12 @@ function resolveStep(step: PlanStep, catalog: Catalog, problems: string[]): Reso
       checkArgs(step, def, problems);
     }
   } else if (Object.keys(step.args).length > 0) {
-    problems.push(`${where}: "args" only applies to a command; pass values to a raw process inside "run"`);
+    problems.push(`${where}: "args" only applies to a command; pass values to a raw process inside "run", or to a template with "with"`);
+  }
+  if (step.uses !== undefined) {
+    const unsupported = (['forEach', 'until', 'fallback'] as const).filter((k) => step[k] !== undefined);
+    if (unsupported.length) problems.push(`${where}: a "uses" step takes no ${unsupported.join(', ')}`);
+    return { ...step, capability: 'workflow', retry: NO_RETRY, estimateKey: `uses:${step.uses}` };
   }
 
   const serving = catalog.agents.filter((a) => a.capabilities.includes(capability));
@@ -176,7 +270,7 @@ function checkArgs(step: PlanStep, def: CommandDef, problems: string[]): void {
   }
 }
 
-function checkExpressions(step: PlanStep, all: readonly PlanStep[], vars: Record<string, unknown>, problems: string[]): void {
+function checkExpressions(step: PlanStep, all: readonly PlanStep[], vars: Record<string, unknown>, params: Record<string, ArgSpec>, problems: string[]): void {
   const where = `step "${step.id}"`;
   if (step.forEach !== undefined && step.until !== undefined) problems.push(`${where}: give forEach or until, not both`);
   // A loop's own condition and exports read the step's own outputs.
@@ -189,6 +283,7 @@ function checkExpressions(step: PlanStep, all: readonly PlanStep[], vars: Record
     ...expressionsIn(step.fallback?.args ?? {}),
     ...expressionsIn(step.fallback?.run ?? []),
     ...(typeof step.forEach === 'string' ? expressionsIn(step.forEach) : []),
+    ...expressionsIn(step.with),
     ...selfReading,
   ];
   const upstream = ancestors(all, step.id);
@@ -212,6 +307,12 @@ function checkExpressions(step: PlanStep, all: readonly PlanStep[], vars: Record
       if (!(name in vars)) {
         const hint = didYouMean(name, Object.keys(vars));
         problems.push(`${where}: "${expression}" reads vars.${name}, which the plan does not define${hint ? ` (${hint})` : ''}`);
+      }
+    }
+    for (const name of referencedVars(expression, 'params')) {
+      if (!(name in params)) {
+        const hint = didYouMean(name, Object.keys(params));
+        problems.push(`${where}: "${expression}" reads params.${name}, which is not a declared parameter${hint ? ` (${hint})` : ''}`);
       }
     }
   }

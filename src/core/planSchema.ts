@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { ValidationError } from './errors.js';
 import { ERROR_CLASSES, type ErrorRule } from './failure.js';
+import type { ArgSpec } from './command.js';
 import type { Remedy } from './remedy.js';
 import { RESERVED_STEP_FIELDS, RETRY_ON_DEFAULT, STEP_ID, type Fallback, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
 import { didYouMean } from './similar.js';
@@ -10,6 +11,19 @@ export const durationInput = z.union([z.string(), z.number().nonnegative()]);
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 const errorClass = z.enum(ERROR_CLASSES);
+
+/** A typed argument or parameter, as command files and templates declare them. */
+export const argSpecInput = z
+  .strictObject({
+    type: z.enum(['string', 'path', 'integer', 'number', 'boolean', 'list', 'object', 'any']).default('string'),
+    description: z.string().optional(),
+    default: z.unknown().optional(),
+    required: z.boolean().default(false),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    enum: z.array(z.string()).optional(),
+  })
+  .transform((spec): ArgSpec => Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as unknown as ArgSpec);
 
 export const retryInput = z.union([
   z.number().int().min(1).max(100),
@@ -102,6 +116,8 @@ const STEP_FIELDS = {
   until: z.string().min(1).optional(),
   maxIterations: z.number().int().min(1).max(10_000).default(5),
   export: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and _'), z.unknown()).default({}),
+  uses: z.string().min(1).optional(),
+  with: z.record(z.string(), z.unknown()).default({}),
 };
 
 const stepInput = z.strictObject(STEP_FIELDS);
@@ -112,6 +128,8 @@ const planInput = z.strictObject({
   vars: z.record(z.string(), z.unknown()).default({}),
   env: z.record(z.string(), scalar.transform(String)).default({}),
   resources: z.record(z.string(), z.number().int().min(1)).default({}),
+  params: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'parameter names are letters, digits and _'), argSpecInput).default({}),
+  outputs: z.record(z.string(), z.unknown()).default({}),
   steps: z.array(z.unknown()).min(1, 'a plan needs at least one step'),
 });
 
@@ -174,9 +192,13 @@ export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): P
       return;
     }
     const s = parsed.data;
-    const kinds = [s.command, s.run].filter((k) => k !== undefined).length;
+    const kinds = [s.command, s.run, s.uses].filter((k) => k !== undefined).length;
     if (kinds !== 1) {
-      problems.push(`${label}: give exactly one of "command" (a registered command) or "run" (an argv list)`);
+      problems.push(`${label}: give exactly one of "command" (a registered command), "run" (an argv list) or "uses" (a workflow template)`);
+      return;
+    }
+    if (Object.keys(s.with).length > 0 && s.uses === undefined) {
+      problems.push(`${label}: "with" gives a template's parameters; it goes with "uses"`);
       return;
     }
     try {
@@ -192,7 +214,9 @@ export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): P
         else: list(s.else),
         maxIterations: s.maxIterations,
         export: s.export,
+        with: s.with,
       };
+      if (s.uses !== undefined) step.uses = s.uses;
       if (s.forEach !== undefined) step.forEach = s.forEach;
       if (s.until !== undefined) step.until = s.until;
       if (s.fallback !== undefined) step.fallback = s.fallback;
@@ -209,7 +233,15 @@ export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): P
     }
   });
   if (problems.length > 0) throw planError(source, problems);
-  const plan: Plan = { name: top.data.name ?? defaultName, vars: top.data.vars, env: top.data.env, resources: top.data.resources, steps };
+  const plan: Plan = {
+    name: top.data.name ?? defaultName,
+    vars: top.data.vars,
+    env: top.data.env,
+    resources: top.data.resources,
+    params: top.data.params,
+    outputs: top.data.outputs,
+    steps,
+  };
   if (top.data.description !== undefined) plan.description = top.data.description;
   return plan;
 }

@@ -34,8 +34,10 @@ export interface StepState {
   errorClass?: ErrorClass;
   /** Its fallback is running or has produced its outputs. */
   fallback?: 'running' | 'succeeded';
-  /** A forEach step's instances, once expanded. */
+  /** A forEach step's instances, or a `uses` step's workflow steps, once started. */
   instances?: string[];
+  /** A `uses` step's parameters, as its nested workflow sees them. */
+  params?: Record<string, unknown>;
   /** On an instance: its forEach step, item and position. */
   loop?: { parent: string; item: unknown; index: number };
   /** Iterations an until loop has completed. */
@@ -164,6 +166,12 @@ function applyStepEvent(run: RunState, e: Extract<EventBody, { type: `step.${str
       run.order.splice(at, 0, ...(step.instances ?? []));
       return;
     }
+    case 'step.grouped':
+      step.status = 'running';
+      step.startedAt = ts;
+      step.instances = e.children;
+      step.params = e.params;
+      return;
     case 'step.iterated':
       step.status = 'pending';
       step.outputs = e.outputs;

@@ -14,7 +14,7 @@ import type { StoredPlan } from '../store/runs.js';
 import { classifyFailure, describeFailure, readLogTail, remedyFor } from './failures.js';
 import { Breakers, type BreakerBook } from './breakers.js';
 import { blockedBy, needsMet, orderQueue } from './queue.js';
-import { forEachItems, forEachResult, instanceStep, untilDecision, withOverrides } from './loops.js';
+import { forEachItems, forEachResult, groupParams, groupResult, instanceStep, untilDecision, withOverrides } from './loops.js';
 import { prepareAttempt, ProtocolRelay, type AttemptSetting } from './attempt.js';
 import { allowedEnv, expressionContext, StepInputError, type ContextInput } from './stepInputs.js';
 import { runPaths, type RunPaths } from './workspace.js';
@@ -169,6 +169,7 @@ export class RunEngine {
     const next: string[] = [];
     const drop = (id: string) => {
       this.settle(id);
+      this.skipUnstartedWorkflow(id);
       settled = true;
     };
     for (const id of this.queue) {
@@ -180,12 +181,17 @@ export class RunEngine {
       const primary = this.steps.get(id) as ResolvedStep;
       const instances = state.steps[id]?.instances;
       if (instances) {
-        // An expanded forEach step is done when all its instances are.
+        // An expanded forEach step, or a started nested workflow, is done when all its steps are.
         if (instances.some((i) => this.toRun.has(i))) next.push(id);
         else {
-          this.finishForEach(primary, instances);
+          this.finishGroup(primary, instances);
           drop(id);
         }
+        continue;
+      }
+      // A nested workflow's steps wait for their `uses` step to start it.
+      if (primary.scope && !state.steps[primary.scope.group]?.instances) {
+        next.push(id);
         continue;
       }
       const step = this.inFallback.has(id) ? (primary.fallbackStep ?? primary) : primary;
@@ -202,6 +208,13 @@ export class RunEngine {
       }
       if (step.if !== undefined && !this.conditionHolds(step)) {
         drop(id);
+        continue;
+      }
+      if (step.template) {
+        if (this.enterWorkflow(step)) {
+          next.push(id);
+          settled = true;
+        } else drop(id);
         continue;
       }
       if (step.forEach !== undefined) {
@@ -266,9 +279,35 @@ export class RunEngine {
     return ids;
   }
 
-  private finishForEach(parent: ResolvedStep, instances: readonly string[]): void {
-    const states = instances.map((i) => this.state.steps[i]).filter((s): s is StepState => s !== undefined);
-    const result = forEachResult(this.state.steps[parent.id] as StepState, states, Date.now());
+  /** Starts a `uses` step's nested workflow: its parameters, evaluated in the caller's scope, are recorded for its steps. */
+  private enterWorkflow(step: ResolvedStep): boolean {
+    let params: Record<string, unknown>;
+    try {
+      params = groupParams(step, substituteDeep(step.with, expressionContext(this.context(step))) as Record<string, unknown>);
+    } catch (e) {
+      this.recordInputFailure(step.id, `with: ${errorMessage(e)}`);
+      return false;
+    }
+    this.log.append({ type: 'step.grouped', step: step.id, children: step.template?.children ?? [], params });
+    return true;
+  }
+
+  /** A `uses` step that never started its workflow (skipped, or bad parameters) takes its steps with it. */
+  private skipUnstartedWorkflow(id: string): void {
+    const step = this.steps.get(id);
+    if (!step?.template || this.state.steps[id]?.instances) return;
+    for (const child of this.state.order.filter((c) => c.startsWith(`${id}.`) && this.toRun.has(c))) {
+      this.log.append({ type: 'step.skipped', step: child, reason: `its workflow ${id} did not run` });
+      this.settle(child);
+    }
+  }
+
+  private finishGroup(parent: ResolvedStep, members: readonly string[]): void {
+    const states = members.map((i) => this.state.steps[i]).filter((s): s is StepState => s !== undefined);
+    const self = this.state.steps[parent.id] as StepState;
+    const result = parent.template
+      ? groupResult(self, states, () => substituteDeep(parent.template?.outputs ?? {}, expressionContext(this.context({ ...parent, scope: { group: parent.id } }))) as Record<string, unknown>, (c) => this.steps.get(c)?.continueOnError ?? false, Date.now())
+      : forEachResult(self, states, Date.now());
     this.log.append(result);
     if (result.type === 'step.succeeded') this.exportVariables(parent, result.outputs);
   }
@@ -307,6 +346,8 @@ export class RunEngine {
 
   private context(step?: ResolvedStep): ContextInput {
     const input: ContextInput = { plan: this.stored.plan, state: this.state, workspace: this.paths.workspace, env: this.baseEnv, store: this.store };
+    const group = step?.scope && this.steps.get(step.scope.group);
+    if (group?.template) input.group = { prefix: `${group.id}.`, vars: group.template.vars, params: this.state.steps[group.id]?.params ?? {} };
     if (step?.loop) input.scope = { item: step.loop.item, index: step.loop.index };
     if (step?.until !== undefined) {
       const s = this.state.steps[step.id];

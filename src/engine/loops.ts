@@ -1,9 +1,11 @@
 import { aggregateOutputs } from '../core/aggregate.js';
 import { instanceId, type EventBody } from '../core/events.js';
-import { ExpressionError } from '../core/errors.js';
+import { coerceArg } from '../core/command.js';
+import { errorMessage, ExpressionError } from '../core/errors.js';
 import { evaluateCondition, substitute, substituteDeep } from '../core/expressions.js';
 import type { ResolvedStep } from '../core/planCheck.js';
 import type { StepState } from '../core/runState.js';
+import { StepInputError } from './stepInputs.js';
 
 export const MAX_ITEMS = 10_000;
 
@@ -67,4 +69,37 @@ export function withOverrides(step: ResolvedStep, overrides: StepState['override
   const out: ResolvedStep = { ...step, args: { ...step.args, ...overrides.args } };
   if (overrides.timeoutMs !== undefined) out.timeoutMs = overrides.timeoutMs;
   return out;
+}
+
+/** A nested workflow's parameters: `with` (already evaluated in the caller's scope) over the declared defaults. */
+export function groupParams(step: ResolvedStep, given: Record<string, unknown>): Record<string, unknown> {
+  const template = step.template;
+  if (!template) return {};
+  const params: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(template.params)) {
+    if (!(name in given)) {
+      if (spec.default === undefined && spec.required) throw new StepInputError(`template ${template.name} needs parameter "${name}"`);
+      params[name] = spec.default ?? null;
+      continue;
+    }
+    const checked = coerceArg(name, spec, given[name]);
+    if ('problem' in checked) throw new StepInputError(`template ${template.name}: ${checked.problem.replace('argument', 'parameter')}`);
+    params[name] = checked.value;
+  }
+  return params;
+}
+
+/** The event that closes a `uses` step once its workflow's steps are done: the template's outputs, or the failure. */
+export function groupResult(parent: StepState, children: readonly StepState[], outputs: () => Record<string, unknown>, canFail: (id: string) => boolean, now: number): EventBody {
+  const failed = children.filter((s) => s.status === 'failed' && !canFail(s.id));
+  const durationMs = now - (parent.startedAt ?? now);
+  if (failed.length > 0) {
+    const error = `its workflow failed at ${failed.map((s) => s.id).join(', ')}`;
+    return { type: 'step.failed', step: parent.id, attempt: 0, exitCode: null, signal: null, error, durationMs };
+  }
+  try {
+    return { type: 'step.succeeded', step: parent.id, attempt: 0, outputs: outputs(), durationMs, note: `${children.length} steps` };
+  } catch (e) {
+    return { type: 'step.failed', step: parent.id, attempt: 0, exitCode: null, signal: null, error: `outputs: ${errorMessage(e)}`, durationMs, errorClass: 'permanent' };
+  }
 }

@@ -29,18 +29,30 @@ export interface ContextInput {
   store: Record<string, unknown>;
   /** Names only some steps have: `item` and `index` in a forEach, `iteration` and `previous` in an until loop. */
   scope?: Record<string, unknown>;
+  /** For a step of a nested workflow: its siblings' prefix, and the workflow's own vars and params. */
+  group?: { prefix: string; vars: Record<string, unknown>; params: Record<string, unknown> };
+}
+
+/** A plan's own parameters take their defaults. */
+function paramDefaults(plan: ResolvedPlan): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(plan.params).map(([k, spec]) => [k, spec.default ?? null]));
 }
 
 /** What expressions can read: vars, steps.<id>.outputs/status, env (the allowlisted part), store and run. */
 export function expressionContext(input: ContextInput, args: Record<string, unknown> = {}): Record<string, unknown> {
+  // A workflow sees its own steps by their own ids: the top level its own, a nested one its siblings.
+  const prefix = input.group?.prefix ?? '';
   const steps: Record<string, { outputs: Record<string, unknown>; status: string }> = {};
   for (const id of input.state.order) {
     const s = input.state.steps[id];
-    if (s && !s.loop) steps[id] = { outputs: s.outputs, status: s.status };
+    if (!s || s.loop || !id.startsWith(prefix)) continue;
+    const local = id.slice(prefix.length);
+    if (!local.includes('.')) steps[local] = { outputs: s.outputs, status: s.status };
   }
   return {
     ...input.scope,
-    vars: input.plan.vars,
+    vars: input.group?.vars ?? input.plan.vars,
+    params: input.group?.params ?? paramDefaults(input.plan),
     args,
     steps,
     env: input.env,

@@ -1,19 +1,9 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { ArgSpec, CommandDef } from '../core/command.js';
+import type { CommandDef } from '../core/command.js';
 import { parseDuration } from '../core/duration.js';
 import { ValidationError, errorMessage } from '../core/errors.js';
-import { durationInput, errorRuleInput, remedyInput, retryInput, toRetry } from '../core/planSchema.js';
-
-const argSpec = z.strictObject({
-  type: z.enum(['string', 'path', 'integer', 'number', 'boolean', 'list', 'object', 'any']).default('string'),
-  description: z.string().optional(),
-  default: z.unknown().optional(),
-  required: z.boolean().default(false),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  enum: z.array(z.string()).optional(),
-});
+import { argSpecInput, durationInput, errorRuleInput, remedyInput, retryInput, toRetry } from '../core/planSchema.js';
 
 const frontMatter = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and -'),
@@ -21,7 +11,7 @@ const frontMatter = z.strictObject({
   capability: z.string().min(1),
   agent: z.string().optional(),
   aliases: z.array(z.string()).default([]),
-  args: z.record(z.string(), argSpec).default({}),
+  args: z.record(z.string(), argSpecInput).default({}),
   outputs: z.array(z.string()).default([]),
   run: z.union([z.string().regex(/^builtin:[a-z][a-z0-9-]*$/, 'a string must be builtin:NAME; give any other program as an argv list'), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)]),
   retry: retryInput.optional(),
@@ -57,23 +47,13 @@ export function parseCommandFile(text: string, source: string): CommandDef {
     throw new ValidationError(`${source}: ${issues[0] ?? 'invalid'}`, issues);
   }
   const f = parsed.data;
-  const args: Record<string, ArgSpec> = {};
-  for (const [name, spec] of Object.entries(f.args)) {
-    const a: ArgSpec = { type: spec.type, required: spec.required };
-    if (spec.description !== undefined) a.description = spec.description;
-    if (spec.default !== undefined) a.default = spec.default;
-    if (spec.min !== undefined) a.min = spec.min;
-    if (spec.max !== undefined) a.max = spec.max;
-    if (spec.enum !== undefined) a.enum = spec.enum;
-    args[name] = a;
-  }
   try {
     const def: CommandDef = {
       name: f.name,
       description: f.description,
       capability: f.capability,
       aliases: f.aliases,
-      args,
+      args: f.args,
       outputs: f.outputs,
       run: typeof f.run === 'string' ? { builtin: f.run.slice('builtin:'.length) } : { argv: f.run },
       estimateMs: parseDuration(f.estimate, 'estimate'),

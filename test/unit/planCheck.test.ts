@@ -35,7 +35,7 @@ const catalog: Catalog = {
 const SOURCE = 'plans/p.yaml';
 
 function plan(...steps: PlanStep[]): Plan {
-  return { name: 'p', vars: { threshold: 0.9 }, env: {}, resources: {}, steps };
+  return { name: 'p', vars: { threshold: 0.9 }, env: {}, resources: {}, params: {}, outputs: {}, steps };
 }
 
 function resolve(...steps: PlanStep[]): ResolvedPlan {

@@ -29,6 +29,7 @@ async function approve(plan: ResolvedPlan, project: Project): Promise<boolean> {
 
 export function warnRegistry(project: Project): void {
   for (const w of project.registry.warnings) process.stderr.write(`baton: warning: ${w} (the other commands still load)\n`);
+  for (const w of project.templates.warnings) process.stderr.write(`baton: warning: ${w} (the other templates still load)\n`);
 }
 
 export const runCommand: Subcommand = {
