@@ -145,7 +145,7 @@ describe('resolvePlan: commands and arguments', () => {
 
   it('refuses args on a raw process', () => {
     expect(problems(step('x', { run: ['echo'], args: { a: 1 } }))).toEqual([
-      'step "x": "args" only applies to a command; pass values to a raw process inside "run"',
+      'step "x": "args" only applies to a command; pass values to a raw process inside "run", or to a template with "with"',
     ]);
   });
 });

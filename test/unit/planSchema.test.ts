@@ -134,7 +134,7 @@ describe('parsePlan: refusals name the file, the step and the field', () => {
 
   it('refuses a step with neither command nor run', () => {
     const e = rejection(oneStep('id: idle\nneeds: []'));
-    expect(e.message).toContain('step "idle": give exactly one of "command" (a registered command) or "run" (an argv list)');
+    expect(e.message).toContain('step "idle": give exactly one of "command" (a registered command), "run" (an argv list) or "uses" (a workflow template)');
   });
 
   it('refuses run given as a shell string', () => {
@@ -150,8 +150,8 @@ describe('parsePlan: refusals name the file, the step and the field', () => {
   });
 
   it('says a reserved control-flow field is not supported yet', () => {
-    const e = rejection(oneStep('id: sweep\ncommand: train\nuses: tuning'));
-    expect(e.message).toContain('step "sweep": "uses" is reserved');
+    const e = rejection(oneStep('id: sweep\ncommand: train\nundo: { command: rollback }'));
+    expect(e.message).toContain('step "sweep": "undo" is reserved');
     expect(e.message).toContain('not supported yet');
   });
 
