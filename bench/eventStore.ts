@@ -40,6 +40,7 @@ function storedPlan(): StoredPlan {
       maxIterations: 5,
       export: {},
       with: {},
+      checkpoint: false,
       capability: 'shell',
       retry: NO_RETRY,
       estimateKey: 'run:true',

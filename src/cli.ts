@@ -10,6 +10,7 @@ import { configCommand } from './cli/commands/config.js';
 import { logsCommand } from './cli/commands/logs.js';
 import { planCommand } from './cli/commands/plan.js';
 import { resumeCommand } from './cli/commands/resume.js';
+import { rollbackCommand } from './cli/commands/rollback.js';
 import { runCommand } from './cli/commands/run.js';
 import { runsCommand } from './cli/commands/runs.js';
 import { statusCommand } from './cli/commands/status.js';
@@ -17,7 +18,7 @@ import { templatesCommand } from './cli/commands/templates.js';
 import { varsCommand } from './cli/commands/vars.js';
 import type { Subcommand } from './cli/commands/types.js';
 
-const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, varsCommand, agentsCommand, configCommand, commandsCommand, templatesCommand];
+const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, rollbackCommand, varsCommand, agentsCommand, configCommand, commandsCommand, templatesCommand];
 
 const OPTIONS = {
   dir: { type: 'string' },
@@ -26,6 +27,7 @@ const OPTIONS = {
   parallel: { type: 'string', short: 'p' },
   attempt: { type: 'string' },
   limit: { type: 'string' },
+  to: { type: 'string' },
   debug: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -73,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
   if (parallel !== undefined) opts.parallel = parallel;
   if (attempt !== undefined) opts.attempt = attempt;
   if (limit !== undefined) opts.limit = limit;
+  if (values.to !== undefined) opts.to = values.to;
   return command.run(rest, opts);
 }
 

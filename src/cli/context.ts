@@ -13,6 +13,8 @@ export interface CliOptions {
   parallel?: number;
   attempt?: number;
   limit?: number;
+  /** `baton rollback --to STEP`. */
+  to?: string;
 }
 
 export interface Project {

@@ -3,6 +3,7 @@ import { effectiveStatus, type RunState } from '../core/runState.js';
 import { RunEngine } from '../engine/engine.js';
 import { ownerAlive } from '../engine/ownership.js';
 import { LocalExecutor } from '../executors/local.js';
+import { runHook } from '../executors/hooks.js';
 import type { EventLog } from '../store/eventLog.js';
 import type { Store } from '../store/open.js';
 import { RunRepository, type StoredPlan } from '../store/runs.js';
@@ -12,6 +13,29 @@ import type { CliOptions, Project } from './context.js';
 import { yellow } from './format.js';
 import { progressLine } from './progress.js';
 import { exitCodeFor, failedLogs, runHeadline, runJson, stepTable } from './summary.js';
+
+/** An engine for a run, wired to this project's store, executor and hooks. */
+export async function createEngine(project: Project, store: Store, log: EventLog, stored: StoredPlan): Promise<{ engine: RunEngine; executor: LocalExecutor }> {
+  const history = await new RunRepository(store).durationHistory();
+  const executor = new LocalExecutor();
+  const deps = {
+    executor,
+    config: project.config.config,
+    projectDir: project.dir,
+    env: process.env,
+    variables: new VariableRepository(store),
+    breakers: new BreakerRepository(store),
+    runHook: (argv: readonly string[], env: Record<string, string>) => runHook(argv, env, project.dir),
+  };
+  return { engine: new RunEngine(deps, log, stored, { parallel: project.config.config.parallel, history }), executor };
+}
+
+export function printProgress(log: EventLog): void {
+  log.subscribe((e, state) => {
+    const line = progressLine(e, state);
+    if (line !== undefined) process.stdout.write(`${line}\n`);
+  });
+}
 
 /**
  * Runs a prepared run to its end with progress lines, Ctrl-C handling and the final summary; the
@@ -25,20 +49,8 @@ export async function executeRun(
   mode: 'start' | 'resume',
   opts: CliOptions,
 ): Promise<number> {
-  const history = await new RunRepository(store).durationHistory();
-  const executor = new LocalExecutor();
-  const engine = new RunEngine(
-    { executor, config: project.config.config, projectDir: project.dir, env: process.env, variables: new VariableRepository(store), breakers: new BreakerRepository(store) },
-    log,
-    stored,
-    { parallel: project.config.config.parallel, history },
-  );
-  if (!opts.json) {
-    log.subscribe((e, state) => {
-      const line = progressLine(e, state);
-      if (line !== undefined) process.stdout.write(`${line}\n`);
-    });
-  }
+  const { engine, executor } = await createEngine(project, store, log, stored);
+  if (!opts.json) printProgress(log);
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;

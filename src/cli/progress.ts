@@ -13,6 +13,18 @@ export function progressLine(e: RunEvent, state: RunState): string | undefined {
     case 'run.started':
     case 'run.resumed':
       return `${at} run ${state.id} ${e.type === 'run.started' ? 'started' : 'resumed'}: ${state.name}, ${state.order.length} steps, up to ${e.parallel} at once`;
+    case 'run.rollback':
+      return e.phase === 'started'
+        ? `${at} ${yellow('↶')} rolling back${e.to !== undefined ? ` to ${e.to}` : ''}: ${e.reason}`
+        : `${at} ${e.ok ? green('↶') : red('↶')} rollback ${e.ok ? 'done' : `failed: ${e.error ?? ''}`}${e.restored ? `; workspace restored to the checkpoint of ${e.restored}` : ''}`;
+    case 'step.undone':
+      return `${at} ${e.step} ${e.ok ? green('↶') : red('↶')} ${e.ok ? 'undone' : `undo failed: ${e.error ?? ''}`}`;
+    case 'step.escalated':
+      return `${at} ${e.step} ${red('▲')} escalated ${e.from} → ${e.to}: ${e.reason}`;
+    case 'step.checkpointed':
+      return `${at} ${e.step} ${dim('⛁ checkpoint saved')}`;
+    case 'hook.ran':
+      return `${at} ${dim(`hook ${e.hook}${e.step ? ` for ${e.step}` : ''}: ${e.error ?? 'ok'}`)}`;
     case 'breaker.changed':
       return `${at} ${e.to === 'open' ? red('⚡') : e.to === 'closed' ? green('⚡') : yellow('⚡')} circuit ${e.key} ${e.from} → ${e.to}${e.to === 'open' ? ` after ${e.failures} failures in a row` : ''}`;
     case 'step.started':

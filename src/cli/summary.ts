@@ -25,7 +25,12 @@ export interface RunJson {
     /** What self-healing changed, and fixes it suggests. */
     healed?: string[];
     suggestions?: string[];
+    severity?: string;
+    escalations?: string[];
+    /** true once rolled back; the error when its undo failed. */
+    undone?: true | string;
   }[];
+  rollback?: RunState['rollback'];
 }
 
 /** The machine-readable shape that `run`, `resume` and `status` print with --json. */
@@ -51,11 +56,15 @@ export function runJson(state: RunState, status: RunStatus): RunJson {
       if (s?.reason !== undefined) step.reason = s.reason;
       if (s?.fallback !== undefined) step.fallback = s.fallback;
       if (s?.healed !== undefined) step.healed = s.healed;
+      if (s?.severity !== undefined) step.severity = s.severity;
+      if (s?.escalations !== undefined) step.escalations = s.escalations;
+      if (s?.undone !== undefined) step.undone = s.undone;
       if (s?.suggestions !== undefined) step.suggestions = s.suggestions;
       return step;
     }),
   };
   if (state.reason !== undefined) out.reason = state.reason;
+  if (state.rollback !== undefined) out.rollback = state.rollback;
   return out;
 }
 
@@ -84,7 +93,8 @@ export function stepTable(state: RunState): string {
     const hint = s.suggestions?.length ? ` — ${s.suggestions[s.suggestions.length - 1] ?? ''}` : '';
     const failure = s.error !== undefined ? `${s.error}${s.errorClass ? ` [${s.errorClass}]` : ''}${hint}` : undefined;
     const outputs = `${s.fallback === 'succeeded' ? '(fallback) ' : ''}${s.healed?.length ? '(healed) ' : ''}${briefOutputs(s.outputs)}`;
-    const detail = s.status === 'succeeded' ? outputs : (failure ?? s.reason ?? '');
+    const undone = s.undone === true ? '(undone) ' : s.undone ? `(undo failed: ${s.undone}) ` : '';
+    const detail = undone + (s.status === 'succeeded' ? outputs : (failure ?? s.reason ?? ''));
     return [
       `${STATUS_ICON[s.status]} ${id}`,
       s.command ?? '',
@@ -114,5 +124,6 @@ export function failedLogs(state: RunState, lines = 10): string {
 export function runHeadline(state: RunState, status: RunStatus): string {
   const took = state.startedAt !== undefined ? ` in ${formatDuration((state.finishedAt ?? Date.now()) - state.startedAt)}` : '';
   const reason = state.reason && status !== 'succeeded' ? dim(` (${state.reason})`) : '';
-  return `run ${state.id} ${colorStatus(status)}${took}${reason}  ${dim(countsLine(state))}`;
+  const rollback = state.rollback ? dim(`; rollback ${state.rollback.status}${state.rollback.restored ? `, workspace restored to ${state.rollback.restored}` : ''}`) : '';
+  return `run ${state.id} ${colorStatus(status)}${took}${reason}${rollback}  ${dim(countsLine(state))}`;
 }

@@ -1,6 +1,6 @@
 import type { ErrorRule } from './failure.js';
 import type { Remedy } from './remedy.js';
-import type { RetryPolicy } from './plan.js';
+import type { RetryPolicy, Severity } from './plan.js';
 
 /** What a command file's front matter declares, once validated (see registry/commandFile.ts). */
 export type ArgType = 'string' | 'path' | 'integer' | 'number' | 'boolean' | 'list' | 'object' | 'any';
@@ -34,6 +34,8 @@ export interface CommandDef {
   errors: ErrorRule[];
   /** Self-healing rules for this command, before the config's and the built-in ones. */
   remedies: Remedy[];
+  /** How bad a failure of this command is, unless a step says otherwise. */
+  severity?: Severity;
   help: string;
   /** The file it came from, for messages and `baton commands`. */
   source: string;

@@ -1,4 +1,5 @@
 import type { ErrorClass } from './failure.js';
+import type { Severity } from './plan.js';
 import type { ResolvedPlan } from './planCheck.js';
 
 /**
@@ -31,6 +32,9 @@ export type EventBody =
   | { type: 'run.resumed'; pid: number; host: string; parallel: number }
   | { type: 'run.finished'; status: RunStatus; reason?: string }
   | { type: 'breaker.changed'; key: string; from: string; to: string; failures: number }
+  | { type: 'run.rollback'; phase: 'started'; reason: string; to?: string }
+  | { type: 'run.rollback'; phase: 'finished'; ok: boolean; undone: string[]; restored?: string; error?: string }
+  | { type: 'hook.ran'; hook: string; step?: string; exitCode: number | null; error?: string }
   | { type: 'step.started'; step: string; attempt: number; agent: string; workdir: string; logPath: string; fallback?: boolean }
   | { type: 'step.spawned'; step: string; attempt: number; pid: number }
   | { type: 'step.progress'; step: string; attempt: number; current: number; total: number; message?: string }
@@ -60,6 +64,7 @@ export type EventBody =
       errorClass?: ErrorClass;
       /** Why it got that class ("out of memory", "exit code 2"). */
       errorReason?: string;
+      severity?: Severity;
     }
   | { type: 'step.retrying'; step: string; nextAttempt: number; delayMs: number; retryAt: number }
   | { type: 'step.fallback'; step: string; to: string }
@@ -67,6 +72,9 @@ export type EventBody =
   | { type: 'step.grouped'; step: string; children: string[]; params: Record<string, unknown> }
   | { type: 'step.iterated'; step: string; attempt: number; iteration: number; outputs: Record<string, unknown>; until: string }
   | { type: 'step.exported'; step: string; values: Record<string, unknown> }
+  | { type: 'step.checkpointed'; step: string; path: string }
+  | { type: 'step.escalated'; step: string; from: Severity; to: Severity; reason: string }
+  | { type: 'step.undone'; step: string; ok: boolean; logPath: string; error?: string }
   | {
       type: 'step.remedy';
       step: string;

@@ -60,7 +60,16 @@ export interface PlanStep {
   /** A workflow template this step runs as a nested workflow, with `with` as its parameters. */
   uses?: string;
   with: Record<string, unknown>;
+  /** Save the run's workspace and this step's outputs when it succeeds, for rollback. */
+  checkpoint: boolean;
+  /** The compensating action `baton rollback` runs for this step (it can read the step's outputs). */
+  undo?: Fallback;
+  /** How bad this step's failure is; `critical` stops the run and rolls it back. */
+  severity?: Severity;
 }
+
+export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 export interface Plan {
   name: string;
@@ -75,10 +84,5 @@ export interface Plan {
   outputs: Record<string, unknown>;
   steps: PlanStep[];
 }
-
-/** Fields of the format that later issues give meaning to; a plan using them is refused until then. */
-export const RESERVED_STEP_FIELDS = [
-  'undo',
-] as const;
 
 export const STEP_ID = /^[A-Za-z_][A-Za-z0-9_]*$/;

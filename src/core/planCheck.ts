@@ -3,7 +3,7 @@ import { ancestors, findCycle } from './dag.js';
 import { errorMessage } from './errors.js';
 import { applyElse } from './elseBranches.js';
 import { compile, expressionsIn, referencedSteps, referencedVars } from './expressions.js';
-import { RETRY_ON_DEFAULT, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
+import { RETRY_ON_DEFAULT, type Fallback, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
 import { planError } from './planSchema.js';
 import { didYouMean } from './similar.js';
 
@@ -31,6 +31,8 @@ export interface ResolvedStep extends PlanStep {
   estimateKey: string;
   /** The fallback, resolved like a step of its own (same id, one try). */
   fallbackStep?: ResolvedStep;
+  /** The compensating action, resolved the same way. */
+  undoStep?: ResolvedStep;
   /** Set on a step that runs as the else branch of another. */
   elseOf?: string;
   /** Set on the instances of a forEach step. */
@@ -224,18 +226,24 @@ function resolveStep(step: PlanStep, catalog: Catalog, problems: string[]): Reso
     resolved.command = def.name;
     if (resolved.timeoutMs === undefined && def.timeoutMs !== undefined) resolved.timeoutMs = def.timeoutMs;
   }
-  if (step.fallback) {
-    const { fallback: _own, ...rest } = step;
-    const alternative: PlanStep = { ...rest, args: step.fallback.args, retry: NO_RETRY };
-    delete alternative.command;
-    delete alternative.run;
-    if (step.fallback.command !== undefined) alternative.command = step.fallback.command;
-    if (step.fallback.run !== undefined) alternative.run = step.fallback.run;
-    const before = problems.length;
-    const fallbackStep = resolveStep(alternative, catalog, problems);
-    for (let i = before; i < problems.length; i++) problems[i] = (problems[i] ?? '').replace(where, `${where} (its fallback)`);
-    resolved.fallbackStep = fallbackStep;
-  }
+  if (def?.severity !== undefined && resolved.severity === undefined) resolved.severity = def.severity;
+  if (step.fallback) resolved.fallbackStep = resolveAlternative(step, step.fallback, 'its fallback', catalog, problems);
+  if (step.undo) resolved.undoStep = resolveAlternative(step, step.undo, 'its undo', catalog, problems);
+  return resolved;
+}
+
+/** A fallback or an undo: the step's other way, resolved like a step of its own (same id, one try). */
+function resolveAlternative(step: PlanStep, alt: Fallback, what: string, catalog: Catalog, problems: string[]): ResolvedStep {
+  const { fallback: _fallback, undo: _undo, ...rest } = step;
+  const alternative: PlanStep = { ...rest, args: alt.args, retry: NO_RETRY };
+  delete alternative.command;
+  delete alternative.run;
+  if (alt.command !== undefined) alternative.command = alt.command;
+  if (alt.run !== undefined) alternative.run = alt.run;
+  const before = problems.length;
+  const resolved = resolveStep(alternative, catalog, problems);
+  const where = `step "${step.id}"`;
+  for (let i = before; i < problems.length; i++) problems[i] = (problems[i] ?? '').replace(where, `${where} (${what})`);
   return resolved;
 }
 
@@ -273,8 +281,8 @@ function checkArgs(step: PlanStep, def: CommandDef, problems: string[]): void {
 function checkExpressions(step: PlanStep, all: readonly PlanStep[], vars: Record<string, unknown>, params: Record<string, ArgSpec>, problems: string[]): void {
   const where = `step "${step.id}"`;
   if (step.forEach !== undefined && step.until !== undefined) problems.push(`${where}: give forEach or until, not both`);
-  // A loop's own condition and exports read the step's own outputs.
-  const selfReading = [...(step.until !== undefined ? [step.until] : []), ...expressionsIn(step.export)];
+  // A loop's own condition, exports and undo read the step's own outputs.
+  const selfReading = [...(step.until !== undefined ? [step.until] : []), ...expressionsIn(step.export), ...expressionsIn(step.undo?.args ?? {}), ...expressionsIn(step.undo?.run ?? [])];
   const expressions = [
     ...(step.if !== undefined ? [step.if] : []),
     ...expressionsIn(step.args),

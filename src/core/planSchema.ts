@@ -4,7 +4,7 @@ import { ValidationError } from './errors.js';
 import { ERROR_CLASSES, type ErrorRule } from './failure.js';
 import type { ArgSpec } from './command.js';
 import type { Remedy } from './remedy.js';
-import { RESERVED_STEP_FIELDS, RETRY_ON_DEFAULT, STEP_ID, type Fallback, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
+import { RETRY_ON_DEFAULT, SEVERITIES, STEP_ID, type Fallback, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
 import { didYouMean } from './similar.js';
 
 export const durationInput = z.union([z.string(), z.number().nonnegative()]);
@@ -81,11 +81,12 @@ const argvInput = z
   .array(scalar.transform(String), { error: 'run takes an argv list such as [node, prep.js, --rows, "10"]; a shell string is never run' })
   .min(1);
 
-const fallbackInput = z.union([
+/** Another way to do a step's work: a command name, `{ command, args }` or `{ run }` (fallbacks and undo). */
+const alternativeInput = z.union([
   z.string().min(1).transform((command): Fallback => ({ command, args: {} })),
   z
     .strictObject({ command: z.string().min(1).optional(), run: argvInput.optional(), args: z.record(z.string(), z.unknown()).default({}) })
-    .refine((f) => (f.command === undefined) !== (f.run === undefined), 'a fallback gives exactly one of command or run')
+    .refine((f) => (f.command === undefined) !== (f.run === undefined), 'give exactly one of command or run')
     .transform((f): Fallback => {
       const out: Fallback = { args: f.args };
       if (f.command !== undefined) out.command = f.command;
@@ -109,7 +110,7 @@ const STEP_FIELDS = {
   env: z.record(z.string(), scalar.transform(String)).default({}),
   priority: z.number().int().default(0),
   continueOnError: z.boolean().default(false),
-  fallback: fallbackInput.optional(),
+  fallback: alternativeInput.optional(),
   errors: z.array(errorRuleInput).default([]),
   else: z.union([z.string(), z.array(z.string())]).default([]),
   forEach: z.union([z.array(z.unknown()).min(1, 'forEach needs at least one item'), z.string().regex(/^\s*\$\{\{[\s\S]*\}\}\s*$/, 'forEach takes a list, or one ${{ }} expression that gives a list')]).optional(),
@@ -118,6 +119,9 @@ const STEP_FIELDS = {
   export: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and _'), z.unknown()).default({}),
   uses: z.string().min(1).optional(),
   with: z.record(z.string(), z.unknown()).default({}),
+  checkpoint: z.boolean().default(false),
+  undo: alternativeInput.optional(),
+  severity: z.enum(SEVERITIES).optional(),
 };
 
 const stepInput = z.strictObject(STEP_FIELDS);
@@ -157,8 +161,6 @@ function formatIssue(issue: z.core.$ZodIssue, prefix: string, known: string[]): 
   if (issue.code === 'unrecognized_keys') {
     return issue.keys
       .map((key) => {
-        const reserved = (RESERVED_STEP_FIELDS as readonly string[]).includes(key);
-        if (reserved) return `${where}: "${key}" is reserved for control flow and not supported yet`;
         const hint = didYouMean(key, known);
         return `${where}: unknown field "${key}"${hint ? ` (${hint})` : ''}`;
       })
@@ -215,8 +217,11 @@ export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): P
         maxIterations: s.maxIterations,
         export: s.export,
         with: s.with,
+        checkpoint: s.checkpoint,
       };
       if (s.uses !== undefined) step.uses = s.uses;
+      if (s.undo !== undefined) step.undo = s.undo;
+      if (s.severity !== undefined) step.severity = s.severity;
       if (s.forEach !== undefined) step.forEach = s.forEach;
       if (s.until !== undefined) step.until = s.until;
       if (s.fallback !== undefined) step.fallback = s.fallback;

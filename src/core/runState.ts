@@ -1,5 +1,6 @@
 import { instanceId, type EventBody, type RunEvent, type RunStatus, type StepStatus } from './events.js';
 import type { ErrorClass } from './failure.js';
+import type { Severity } from './plan.js';
 
 export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
 
@@ -47,6 +48,12 @@ export interface StepState {
   /** Self-healing applied and fixes suggested, in order, as sentences. */
   healed?: string[];
   suggestions?: string[];
+  /** Its checkpoint of the run's workspace, when it declared `checkpoint: true`. */
+  checkpoint?: string;
+  severity?: Severity;
+  escalations?: string[];
+  /** Rolled back: its undo ran (true), or failed (the error). */
+  undone?: true | string;
 }
 
 export interface RunState {
@@ -59,6 +66,7 @@ export interface RunState {
   owner?: { pid: number; host: string };
   parallel?: number;
   reason?: string;
+  rollback?: { status: 'running' | 'done' | 'failed'; reason: string; to?: string; restored?: string; error?: string };
   order: string[];
   steps: Record<string, StepState>;
   lastSeq: number;
@@ -96,6 +104,15 @@ export function applyEvent(run: RunState, event: RunEvent): RunState {
       run.parallel = e.parallel;
       return run;
     case 'breaker.changed':
+    case 'hook.ran':
+      return run;
+    case 'run.rollback':
+      if (e.phase === 'started') run.rollback = { status: 'running', reason: e.reason, ...(e.to !== undefined ? { to: e.to } : {}) };
+      else if (run.rollback) {
+        run.rollback.status = e.ok ? 'done' : 'failed';
+        if (e.restored !== undefined) run.rollback.restored = e.restored;
+        if (e.error !== undefined) run.rollback.error = e.error;
+      }
       return run;
     case 'run.finished':
       run.status = e.status;
@@ -150,6 +167,7 @@ function applyStepEvent(run: RunState, e: Extract<EventBody, { type: `step.${str
       step.status = 'failed';
       step.error = e.error;
       if (e.errorClass !== undefined) step.errorClass = e.errorClass;
+      if (e.severity !== undefined) step.severity = e.severity;
       step.finishedAt = ts;
       step.durationMs = e.durationMs;
       finishAttempt(attempt, 'failed', ts, e.exitCode, e.error);
@@ -180,6 +198,16 @@ function applyStepEvent(run: RunState, e: Extract<EventBody, { type: `step.${str
       finishAttempt(attempt, 'succeeded', ts, 0);
       return;
     case 'step.exported':
+      return;
+    case 'step.checkpointed':
+      step.checkpoint = e.path;
+      return;
+    case 'step.escalated':
+      step.severity = e.to;
+      step.escalations = [...(step.escalations ?? []), `${e.from} → ${e.to}: ${e.reason}`];
+      return;
+    case 'step.undone':
+      step.undone = e.ok ? true : (e.error ?? 'undo failed');
       return;
     case 'step.remedy':
       if (e.action === 'suggest') {

@@ -69,8 +69,14 @@ const MESSAGES_PER_ATTEMPT = 200;
 export class ProtocolRelay {
   private readonly lastProgress = new Map<string, number>();
   private readonly messages = new Map<string, number>();
+  private readonly warnings = new Map<string, number>();
 
-  constructor(private readonly log: EventLog) {}
+  /** `onWarnings` hears when a step's `::warning` lines reach `escalateAfter`. */
+  constructor(
+    private readonly log: EventLog,
+    private readonly escalateAfter = Infinity,
+    private readonly onWarnings: (id: string, count: number) => void = () => undefined,
+  ) {}
 
   line(id: string, attempt: number, line: string): void {
     const msg = parseProtocolLine(line);
@@ -82,6 +88,11 @@ export class ProtocolRelay {
       const e = { type: 'step.progress' as const, step: id, attempt, current: msg.current, total: msg.total };
       this.log.append(msg.message !== undefined ? { ...e, message: msg.message } : e);
       return;
+    }
+    if (msg.level === 'warning') {
+      const w = (this.warnings.get(id) ?? 0) + 1;
+      this.warnings.set(id, w);
+      if (w === this.escalateAfter) this.onWarnings(id, w);
     }
     const n = (this.messages.get(id) ?? 0) + 1;
     this.messages.set(id, n);

@@ -6,6 +6,8 @@ import { retryDelay, shouldRetry } from '../core/retry.js';
 import type { RunState, StepState } from '../core/runState.js';
 import { Slots } from '../core/slots.js';
 import { runOutcome } from '../core/outcome.js';
+import type { Severity } from '../core/plan.js';
+import { defaultSeverity, SEVERITY_RANK } from '../core/severity.js';
 import type { ErrorClass } from '../core/failure.js';
 import type { Executor, RunningStep, StepResult, StepSpec } from '../executors/executor.js';
 import type { Config } from '../registry/config.js';
@@ -13,6 +15,8 @@ import type { EventLog } from '../store/eventLog.js';
 import type { StoredPlan } from '../store/runs.js';
 import { classifyFailure, describeFailure, readLogTail, remedyFor } from './failures.js';
 import { Breakers, type BreakerBook } from './breakers.js';
+import { saveCheckpoint } from './checkpoints.js';
+import { rollback } from './rollback.js';
 import { blockedBy, needsMet, orderQueue } from './queue.js';
 import { forEachItems, forEachResult, groupParams, groupResult, instanceStep, untilDecision, withOverrides } from './loops.js';
 import { prepareAttempt, ProtocolRelay, type AttemptSetting } from './attempt.js';
@@ -29,6 +33,8 @@ export interface EngineDeps {
   variables: VariableStore;
   /** Circuit breakers, kept by the store across runs. */
   breakers: BreakerBook;
+  /** Runs a notification hook (argv) with the event in its environment. */
+  runHook(argv: readonly string[], env: Record<string, string>): Promise<{ exitCode: number | null; error?: string }>;
 }
 
 export interface VariableStore {
@@ -72,6 +78,10 @@ export class RunEngine {
   private queue: string[] = [];
   private launches: (() => void)[] = [];
   private store: Record<string, unknown> = {};
+  /** The step whose critical failure stopped the run; it is rolled back before the run ends. */
+  private critical: string | undefined;
+  private readonly hookRuns: Promise<void>[] = [];
+  private readonly warnings = new Map<string, number>();
   /** Steps this session still has to settle; their recorded status from an earlier session no longer counts. */
   private readonly toRun = new Set<string>();
   /** Steps whose primary failed for good and whose fallback runs instead. */
@@ -97,7 +107,7 @@ export class RunEngine {
     this.slots = new Slots(deps.config.agents, { ...stored.plan.resources, ...deps.config.resources });
     this.paths = runPaths(deps.projectDir, log.state.id);
     this.baseEnv = allowedEnv(deps.env, deps.config.envAllow);
-    this.relay = new ProtocolRelay(log);
+    this.relay = new ProtocolRelay(log, deps.config.escalateAfter, (id, count) => this.escalate(id, `${count} warnings`));
     this.breakers = new Breakers(deps.breakers, deps.config.breaker, (e) => this.log.append(e));
     this.setting = { paths: this.paths, config: deps.config, projectDir: deps.projectDir, baseDir: stored.baseDir, baseEnv: this.baseEnv };
   }
@@ -309,7 +319,7 @@ export class RunEngine {
       ? groupResult(self, states, () => substituteDeep(parent.template?.outputs ?? {}, expressionContext(this.context({ ...parent, scope: { group: parent.id } }))) as Record<string, unknown>, (c) => this.steps.get(c)?.continueOnError ?? false, Date.now())
       : forEachResult(self, states, Date.now());
     this.log.append(result);
-    if (result.type === 'step.succeeded') this.exportVariables(parent, result.outputs);
+    if (result.type === 'step.succeeded') this.afterSuccess(parent, result.outputs);
   }
 
   /** Sets the cross-workflow variables a step exports, once it has succeeded. */
@@ -460,7 +470,16 @@ export class RunEngine {
     }
     const e = { type: 'step.succeeded' as const, step: id, attempt, outputs: r.outputs, durationMs: r.durationMs };
     this.log.append({ ...e, ...(viaFallback ? { viaFallback } : {}), ...(note !== undefined ? { note } : {}) });
-    this.exportVariables(step, r.outputs);
+    this.afterSuccess(step, r.outputs);
+  }
+
+  /** What a step does once it has succeeded: set the variables it exports, save its checkpoint. */
+  private afterSuccess(step: ResolvedStep, outputs: Record<string, unknown>): void {
+    this.exportVariables(step, outputs);
+    if (!step.checkpoint) return;
+    const path = this.paths.checkpointDir(step.id);
+    saveCheckpoint(this.paths.workspace, path);
+    this.log.append({ type: 'step.checkpointed', step: step.id, path });
   }
 
   /** Records a failed attempt with its class, then heals, retries, falls back, or lets it stand. */
@@ -469,7 +488,14 @@ export class RunEngine {
     const error = describeFailure(r, active.timeoutMs);
     const tail = readLogTail(this.paths.attemptFile(id, attempt, 'log'));
     const c = classifyFailure(step, r, tail, this.deps.config);
-    this.log.append({ type: 'step.failed', step: id, attempt, exitCode: r.exitCode, signal: r.signal, error, durationMs: r.durationMs, errorClass: c.class, errorReason: c.reason });
+    // A step once escalated stays an error; otherwise its declared severity, or its failure's.
+    let severity = step.severity ?? (this.state.steps[id]?.escalations?.length ? 'error' : defaultSeverity(c.class));
+    if (severity === 'warning') {
+      const n = (this.warnings.get(id) ?? 0) + 1;
+      this.warnings.set(id, n);
+      if (n >= this.deps.config.escalateAfter) severity = this.escalate(id, `${n} failed attempts in a row`);
+    }
+    this.log.append({ type: 'step.failed', step: id, attempt, exitCode: r.exitCode, signal: r.signal, error, durationMs: r.durationMs, errorClass: c.class, errorReason: c.reason, severity });
     this.breakers.outcome(step, active.agent, false, c.class);
     if (this.cancelReason !== undefined || viaFallback) return;
     if (this.heal(step, attempt, r, c.class, tail, active)) return;
@@ -483,7 +509,61 @@ export class RunEngine {
       this.log.append({ type: 'step.fallback', step: id, to: step.fallbackStep.command ?? step.fallbackStep.estimateKey });
       this.inFallback.add(id);
       this.toRun.add(id);
+    } else {
+      this.failedForGood(id, severity, error);
     }
+  }
+
+  /** A step failed with nothing left to try: tell the hook, and stop the run if it was critical. */
+  private failedForGood(id: string, severity: Severity, error: string): void {
+    if (SEVERITY_RANK[severity] >= SEVERITY_RANK.error) this.fireHook(id, severity, error);
+    if (severity === 'critical' && this.critical === undefined) {
+      this.critical = id;
+      this.cancel(`${id} failed with critical severity`);
+    }
+  }
+
+  /** Raises a step to error severity (repeated warnings); returns the new severity. */
+  private escalate(id: string, reason: string): Severity {
+    const from = this.state.steps[id]?.severity ?? 'warning';
+    if (SEVERITY_RANK[from] >= SEVERITY_RANK.error) return from;
+    this.log.append({ type: 'step.escalated', step: id, from, to: 'error', reason });
+    this.fireHook(id, 'error', `escalated: ${reason}`);
+    return 'error';
+  }
+
+  private fireHook(id: string, severity: Severity, error: string): void {
+    const argv = this.deps.config.hooks.on_failure;
+    if (!argv) return;
+    const env = { ...this.baseEnv, BATON_RUN_ID: this.state.id, BATON_STEP_ID: id, BATON_SEVERITY: severity, BATON_ERROR: error, BATON_PROJECT_DIR: this.deps.projectDir };
+    this.hookRuns.push(
+      this.deps.runHook(argv, env).then((r) => {
+        this.log.append({ type: 'hook.ran', hook: 'on_failure', step: id, exitCode: r.exitCode, ...(r.error !== undefined ? { error: r.error } : {}) });
+      }),
+    );
+  }
+
+  /**
+   * Undoes the completed steps after `to` (all, without it) in reverse order and restores the
+   * workspace to the checkpoint there. Used by `baton rollback` and after a critical failure.
+   */
+  rollback(reason: string, to?: string): Promise<{ ok: boolean; undone: string[]; error?: string }> {
+    return rollback(
+      {
+        log: this.log,
+        steps: this.steps,
+        paths: this.paths,
+        executor: this.deps.executor,
+        prepareUndo: (step) => {
+          const undo = step.undoStep as ResolvedStep;
+          const { spec } = prepareAttempt(undo, this.context(step), 0, this.setting);
+          const file = (kind: 'log' | 'outputs' | 'pid' | 'exit') => this.paths.attemptFile(step.id, 'undo', kind);
+          return { ...spec, logPath: file('log'), outputPath: file('outputs'), pidFile: file('pid'), exitFile: file('exit'), env: { ...spec.env, BATON_ATTEMPT: 'undo', BATON_OUTPUT: file('outputs') } };
+        },
+      },
+      reason,
+      to,
+    );
   }
 
   /** Self-healing: true when a remedy changed the next attempt and it is queued. */
@@ -517,14 +597,24 @@ export class RunEngine {
 
   private finish(): void {
     if (this.finished) return;
-    this.log.append(runOutcome(this.state, (id) => this.steps.get(id)?.continueOnError ?? false, this.cancelReason));
     this.finished = true;
-    try {
-      this.log.flush();
-      this.resolveRun?.(this.state);
-    } catch (e) {
-      this.rejectRun?.(e);
+    void this.conclude().then(
+      () => this.resolveRun?.(this.state),
+      (e: unknown) => this.rejectRun?.(e),
+    );
+  }
+
+  /** The run's last words: a critical failure's rollback, the hooks still running, then the outcome. */
+  private async conclude(): Promise<void> {
+    let outcome = runOutcome(this.state, (id) => this.steps.get(id)?.continueOnError ?? false, this.cancelReason);
+    if (this.critical !== undefined) {
+      const result = await this.rollback(`${this.critical} failed with critical severity`);
+      const how = result.ok ? `rolled back ${result.undone.length} step${result.undone.length === 1 ? '' : 's'}` : `rollback failed: ${result.error ?? ''}`;
+      outcome = { type: 'run.finished', status: 'failed', reason: `${this.critical} failed (critical); ${how}` };
     }
+    await Promise.allSettled(this.hookRuns);
+    this.log.append(outcome);
+    this.log.flush();
   }
 
   /** A store failure (disk full, database gone): stop everything, then report. */

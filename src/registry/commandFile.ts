@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { CommandDef } from '../core/command.js';
+import { SEVERITIES } from '../core/plan.js';
 import { parseDuration } from '../core/duration.js';
 import { ValidationError, errorMessage } from '../core/errors.js';
 import { argSpecInput, durationInput, errorRuleInput, remedyInput, retryInput, toRetry } from '../core/planSchema.js';
@@ -17,6 +18,7 @@ const frontMatter = z.strictObject({
   retry: retryInput.optional(),
   errors: z.array(errorRuleInput).default([]),
   remedies: z.array(remedyInput).default([]),
+  severity: z.enum(SEVERITIES).optional(),
   timeout: durationInput.optional(),
   estimate: durationInput.default('1s'),
   examples: z.array(z.string()).default([]),
@@ -65,6 +67,7 @@ export function parseCommandFile(text: string, source: string): CommandDef {
     };
     if (f.agent !== undefined) def.agent = f.agent;
     if (f.retry !== undefined) def.retry = toRetry(f.retry, 'command');
+    if (f.severity !== undefined) def.severity = f.severity;
     if (f.timeout !== undefined) def.timeoutMs = parseDuration(f.timeout, 'timeout');
     return def;
   } catch (e) {

@@ -28,6 +28,10 @@ export interface Config {
   healAttempts: number;
   /** Circuit breakers per command and per agent. */
   breaker: BreakerSettings;
+  /** A step's warnings (failed attempts or `::warning` lines) that escalate it to an error. */
+  escalateAfter: number;
+  /** Commands (argv) run on events: `on_failure` when a step fails for good or escalates. */
+  hooks: { on_failure?: string[] };
 }
 
 export type ConfigKey = keyof Config;
@@ -51,6 +55,8 @@ export const DEFAULT_CONFIG: Config = {
   remedies: [],
   healAttempts: 2,
   breaker: { failures: 5, cooldownMs: 60_000 },
+  escalateAfter: 3,
+  hooks: {},
 };
 
 const fileSchema = z.strictObject({
@@ -66,6 +72,8 @@ const fileSchema = z.strictObject({
   remedies: z.array(remedyInput).optional(),
   healAttempts: z.number().int().min(0).max(10).optional(),
   breaker: z.strictObject({ failures: z.number().int().min(0), cooldown: durationInput.default('60s') }).optional(),
+  escalateAfter: z.number().int().min(1).optional(),
+  hooks: z.strictObject({ on_failure: z.array(z.string()).min(1).optional() }).optional(),
 });
 
 type Layer = Partial<Config>;
@@ -80,6 +88,8 @@ function fromFileData(data: z.infer<typeof fileSchema>): Layer {
   if (data.errors !== undefined) layer.errors = data.errors;
   if (data.remedies !== undefined) layer.remedies = data.remedies;
   if (data.healAttempts !== undefined) layer.healAttempts = data.healAttempts;
+  if (data.escalateAfter !== undefined) layer.escalateAfter = data.escalateAfter;
+  if (data.hooks !== undefined) layer.hooks = data.hooks.on_failure ? { on_failure: data.hooks.on_failure } : {};
   if (data.breaker !== undefined) layer.breaker = { failures: data.breaker.failures, cooldownMs: parseDuration(data.breaker.cooldown, 'breaker.cooldown') };
   if (data.defaultTimeout !== undefined) layer.defaultTimeoutMs = data.defaultTimeout === null ? null : parseDuration(data.defaultTimeout, 'defaultTimeout');
   return layer;

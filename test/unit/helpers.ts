@@ -34,7 +34,7 @@ export function agent(name: string, capabilities: string[], concurrency = 1): Ag
 
 /** A plan step as parsePlan would produce it. */
 export function step(id: string, extra: Partial<PlanStep> = {}): PlanStep {
-  return { id, args: {}, needs: [], resources: [], env: {}, priority: 0, continueOnError: false, errors: [], else: [], maxIterations: 5, export: {}, with: {}, ...extra };
+  return { id, args: {}, needs: [], resources: [], env: {}, priority: 0, continueOnError: false, errors: [], else: [], maxIterations: 5, export: {}, with: {}, checkpoint: false, ...extra };
 }
 
 /** Runs `fn` and returns what it threw, failing the test if it did not throw. */

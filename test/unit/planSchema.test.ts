@@ -149,10 +149,11 @@ describe('parsePlan: refusals name the file, the step and the field', () => {
     expect(e.message).toContain('step "train": unknown field "nedds" (did you mean "needs"?)');
   });
 
-  it('says a reserved control-flow field is not supported yet', () => {
-    const e = rejection(oneStep('id: sweep\ncommand: train\nundo: { command: rollback }'));
-    expect(e.message).toContain('step "sweep": "undo" is reserved');
-    expect(e.message).toContain('not supported yet');
+  it('accepts the control-flow fields and names a misspelt one', () => {
+    const plan = parsePlan(parseYaml(oneStep('id: sweep\ncommand: train\nforEach: [1, 2]\nundo: { command: rollback }\nseverity: critical\ncheckpoint: true')), 'p.yaml');
+    expect(plan.steps[0]).toMatchObject({ forEach: [1, 2], undo: { command: 'rollback', args: {} }, severity: 'critical', checkpoint: true });
+    const e = rejection(oneStep('id: sweep\ncommand: train\nundoo: { command: rollback }'));
+    expect(e.message).toContain('step "sweep": unknown field "undoo" (did you mean "undo"?)');
   });
 
   it('refuses a timeout that is not a duration', () => {
