@@ -503,6 +503,8 @@ export class RunEngine {
     if (shouldRetry(step.retry, used, c.class)) {
       const delayMs = retryDelay(step.retry, used + 1);
       this.log.append({ type: 'step.retrying', step: id, nextAttempt: attempt + 1, delayMs, retryAt: Date.now() + delayMs });
+      // Durable at once: a wait can be long, and a resume must see it to keep the countdown.
+      this.log.flush();
       this.toRun.add(id);
       this.waitForRetry(id, delayMs);
     } else if (step.fallbackStep) {

@@ -111,3 +111,28 @@ describe('resume after a crash', () => {
     expect(effects(dir)).toEqual(['quick']);
   });
 });
+
+describe('resume in the middle of control flow', () => {
+  it('kill -9 during a retry wait: resume keeps the countdown and the attempt count, and the step succeeds', async () => {
+    const plan = `
+steps:
+  - id: flaky
+    run: [sh, -c, 'echo "try $BATON_ATTEMPT" >> "$BATON_PROJECT_DIR/effects"; [ "$BATON_ATTEMPT" -ge 2 ]']
+    retry: { attempts: 3, backoff: fixed, initial: 2s }
+`;
+    const dir = tempProject({ 'plan.yaml': plan });
+    const child = batonAsync(dir, ['run', 'plan.yaml', '--yes']);
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    await waitFor(() => stdout.includes('retrying in'), 20_000, 'the retry wait');
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    const runId = /run ([0-9a-f]{8}) started/.exec(stdout)?.[1] ?? '';
+    const status = json<RunOut & { steps: { status: string }[] }>(baton(dir, ['status', runId, '--json']));
+    expect(status.steps[0]?.status).toBe('retrying');
+    const out = json<RunOut & { steps: { attempts: number }[] }>(baton(dir, ['resume', runId, '--json']));
+    expect(out.status).toBe('succeeded');
+    expect(out.steps[0]?.attempts).toBe(2);
+    expect(effects(dir)).toEqual(['try 1', 'try 2']);
+  });
+});
