@@ -34,6 +34,22 @@ describe('the README tour', () => {
     expect(text).toMatch(/critical path: prep → validate → split → forest → evaluate → deploy/);
   });
 
+  it('the control-flow example runs: a sweep, a nested workflow, a loop, a fallback and an else branch', () => {
+    const dir = tempProject();
+    const out = json<{ status: string; steps: { id: string; status: string; attempts: number; fallback?: string; reason?: string; outputs: Record<string, unknown> }[] }>(
+      baton(dir, ['run', join(ROOT, 'examples/control-flow.yaml'), '--yes', '--json']),
+    );
+    expect(out.status).toBe('succeeded');
+    const byId = Object.fromEntries(out.steps.map((s) => [s.id, s]));
+    expect(byId.sweep?.outputs.count).toBe(2);
+    expect(byId.refine).toMatchObject({ attempts: 4, reason: 'until met after 4 iterations', outputs: { loss: 0.1 } });
+    expect(byId.big_model).toMatchObject({ status: 'succeeded', fallback: 'succeeded' });
+    expect(byId.holdout?.outputs.accuracy).toBeGreaterThan(0.9);
+    expect(byId.deploy?.status).toBe('succeeded');
+    expect(byId.explain?.status).toBe('skipped');
+    expect(baton(dir, ['vars', 'get', 'staging_version']).stdout).toBe('1\n');
+  });
+
   it('baton config shows each value and the layer it came from', () => {
     const dir = tempProject({ '.baton/config.yaml': 'parallel: 5\nresources: { gpu: 2 }\n' });
     const r = baton(dir, ['config', '--json'], { BATON_KILL_GRACE: '2s' });
