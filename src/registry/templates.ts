@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, extname, join, relative } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError, errorMessage } from '../core/errors.js';
 import type { TemplateDef } from '../core/planCheck.js';
 import { parsePlan } from '../core/planSchema.js';
+import { loadFolder } from './fileLoader.js';
 import { builtinCommandsDir, stateDir } from './paths.js';
 
 export interface TemplateRegistry {
@@ -23,24 +23,12 @@ export function parseTemplateFile(text: string, source: string): TemplateDef {
   return { ...parsePlan(raw, source, name), source };
 }
 
-function loadDir(dir: string, into: Map<string, TemplateDef>, warnings: string[], base: string): void {
-  if (!existsSync(dir)) return;
-  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-    const path = join(dir, file);
-    try {
-      const def = parseTemplateFile(readFileSync(path, 'utf8'), relative(base, path) || path);
-      into.set(def.name, def);
-    } catch (e) {
-      warnings.push(errorMessage(e));
-    }
-  }
-}
-
 /** Built-in templates (commands/templates/), then the project's `.baton/templates/`, which add or replace by name. */
 export function loadTemplates(projectDir: string): TemplateRegistry {
   const templates = new Map<string, TemplateDef>();
   const warnings: string[] = [];
-  loadDir(join(builtinCommandsDir(), 'templates'), templates, warnings, builtinCommandsDir());
-  loadDir(join(stateDir(projectDir), 'templates'), templates, warnings, projectDir);
+  const yaml = (f: string) => /\.ya?ml$/.test(f);
+  loadFolder(join(builtinCommandsDir(), 'templates'), yaml, parseTemplateFile, templates, warnings, builtinCommandsDir());
+  loadFolder(join(stateDir(projectDir), 'templates'), yaml, parseTemplateFile, templates, warnings, projectDir);
   return { templates, warnings };
 }

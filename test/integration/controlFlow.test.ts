@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baton, batonAsync, json, tempProject, waitFor } from '../helpers/cli.js';
+import { baton, batonAsync, json, linesOf, tempProject, waitFor } from '../helpers/cli.js';
 
 interface StepOut {
   id: string;
@@ -19,10 +18,6 @@ interface RunOut {
   steps: StepOut[];
 }
 
-function lines(dir: string, file: string): string[] {
-  const path = join(dir, file);
-  return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean) : [];
-}
 
 function byId(out: RunOut): Record<string, StepOut> {
   return Object.fromEntries(out.steps.map((s) => [s.id, s]));
@@ -49,7 +44,7 @@ steps:
     expect(out.steps.map((s) => s.id)).toEqual(['train', 'train[0]', 'train[1]', 'train[2]', 'train[3]', 'train[4]', 'keep']);
     expect(steps.train?.outputs).toEqual({ accuracy: [0.1, 0.3, 0.9, 0.5, 0.2], model: ['m0', 'm1', 'm2', 'm3', 'm4'], items: [0.1, 0.3, 0.9, 0.5, 0.2], count: 5 });
     expect(steps.keep?.outputs).toEqual({ model: 'm2' });
-    const seen = lines(dir, 'concurrency').map(Number);
+    const seen = linesOf(dir, 'concurrency').map(Number);
     expect(Math.max(...seen)).toBeLessThanOrEqual(3);
     expect(Math.max(...seen)).toBeGreaterThan(1);
   });
@@ -123,7 +118,7 @@ steps:
     expect(steps.deploy).toMatchObject({ status: 'skipped', reason: 'if: steps.evaluate.outputs.accuracy > vars.threshold was false' });
     expect(steps.retrain?.status).toBe('succeeded');
     expect(steps.announce).toMatchObject({ status: 'skipped', reason: 'needs deploy, which was skipped' });
-    expect(lines(dir, 'effects').sort()).toEqual(['notify skipped', 'retrain']);
+    expect(linesOf(dir, 'effects').sort()).toEqual(['notify skipped', 'retrain']);
     const plan = baton(dir, ['plan', 'p.yaml']).stdout;
     expect(plan).toContain('else of deploy');
   });
@@ -167,13 +162,13 @@ steps:
     const child = batonAsync(dir, ['run', 'p.yaml', '--yes', '--parallel', '2']);
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    await waitFor(() => lines(dir, 'effects').length >= 2, 20_000, 'two instances');
+    await waitFor(() => linesOf(dir, 'effects').length >= 2, 20_000, 'two instances');
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
     const runId = /run ([0-9a-f]{8}) started/.exec(stdout)?.[1] ?? '';
     const out = json<RunOut>(baton(dir, ['resume', runId, '--json']));
     expect(out.status).toBe('succeeded');
-    expect(lines(dir, 'effects').sort()).toEqual(['a', 'after', 'b', 'c', 'd', 'e', 'f']);
+    expect(linesOf(dir, 'effects').sort()).toEqual(['a', 'after', 'b', 'c', 'd', 'e', 'f']);
     expect(byId(out).sweep?.outputs.done).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     const db = new Database(join(dir, '.baton/baton.db'), { readonly: true });
     try {

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baton, batonAsync, json, tempProject, waitFor } from '../helpers/cli.js';
+import { baton, batonAsync, json, linesOf, tempProject, waitFor } from '../helpers/cli.js';
 
 // Eight steps in two parallel chains that meet; each takes a moment and leaves one line behind
 // as its last act, so a step that ran twice shows up as a doubled line.
@@ -16,10 +16,6 @@ const PLAN =
   STEP('d', ['b3', 'c3']);
 const IDS = ['a', 'b1', 'b2', 'b3', 'c1', 'c2', 'c3', 'd'];
 
-function effects(dir: string): string[] {
-  const path = join(dir, 'effects');
-  return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean) : [];
-}
 
 /** Command lines of live processes started as steps of this project (found by their environment). */
 function stepProcesses(dir: string): string {
@@ -50,7 +46,7 @@ describe('resume after a crash', () => {
     const child = batonAsync(dir, ['run', 'plan.yaml', '--yes']);
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    await waitFor(() => effects(dir).length >= 3, 20_000, 'three steps to finish');
+    await waitFor(() => linesOf(dir, 'effects').length >= 3, 20_000, 'three steps to finish');
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
     const runId = /run ([0-9a-f]{8}) started/.exec(stdout)?.[1] ?? '';
@@ -65,7 +61,7 @@ describe('resume after a crash', () => {
     const after = json<RunOut>(resumed);
     expect(after.status).toBe('succeeded');
     expect(after.steps.map((s) => s.status)).toEqual(Array(IDS.length).fill('succeeded'));
-    expect(effects(dir).sort()).toEqual([...IDS].sort());
+    expect(linesOf(dir, 'effects').sort()).toEqual([...IDS].sort());
     expect(stepProcesses(dir)).toBe('');
 
     const db = new Database(join(dir, '.baton/baton.db'), { readonly: true });
@@ -81,7 +77,7 @@ describe('resume after a crash', () => {
     // Resuming a finished run changes nothing.
     const again = baton(dir, ['resume', runId, '--json']);
     expect(again.code).toBe(0);
-    expect(effects(dir)).toHaveLength(IDS.length);
+    expect(linesOf(dir, 'effects')).toHaveLength(IDS.length);
   });
 
   it('Ctrl-C cancels cleanly (children stopped, status cancelled), and resume finishes the run', async () => {
@@ -108,7 +104,7 @@ describe('resume after a crash', () => {
     const after = json<RunOut & { steps: { attempts: number; error?: string }[] }>(resumed);
     expect(after.steps[0]).toMatchObject({ id: 'quick', status: 'succeeded', attempts: 1 });
     expect(after.steps[1]).toMatchObject({ id: 'long', status: 'failed', attempts: 2, error: 'timed out after 300ms' });
-    expect(effects(dir)).toEqual(['quick']);
+    expect(linesOf(dir, 'effects')).toEqual(['quick']);
   });
 });
 
@@ -133,6 +129,6 @@ steps:
     const out = json<RunOut & { steps: { attempts: number }[] }>(baton(dir, ['resume', runId, '--json']));
     expect(out.status).toBe('succeeded');
     expect(out.steps[0]?.attempts).toBe(2);
-    expect(effects(dir)).toEqual(['try 1', 'try 2']);
+    expect(linesOf(dir, 'effects')).toEqual(['try 1', 'try 2']);
   });
 });

@@ -1,6 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { resolvePlan } from '../../src/core/planCheck.js';
@@ -9,7 +7,7 @@ import { loadCommands } from '../../src/registry/commands.js';
 import { DEFAULT_CONFIG } from '../../src/registry/config.js';
 import { openStore } from '../../src/store/open.js';
 import { RunRepository } from '../../src/store/runs.js';
-import { baton, batonAsync, json, tempProject, waitFor } from '../helpers/cli.js';
+import { baton, batonAsync, json, linesOf, tempProject, waitFor } from '../helpers/cli.js';
 
 const PLAN = `
 name: two
@@ -21,10 +19,6 @@ steps:
     needs: [first]
 `;
 
-function effects(dir: string): string[] {
-  const path = join(dir, 'effects');
-  return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n') : [];
-}
 
 describe('resume edge cases', () => {
   it('a run that crashed before its first event resumes from its stored plan', async () => {
@@ -40,7 +34,7 @@ describe('resume edge cases', () => {
       ['first', 'succeeded'],
       ['second', 'succeeded'],
     ]);
-    expect(effects(dir)).toEqual(['first', 'second']);
+    expect(linesOf(dir, 'effects')).toEqual(['first', 'second']);
   });
 
   it('a killed launcher does not lose the run: started steps finish and the next ones start', async () => {
@@ -60,6 +54,6 @@ describe('resume edge cases', () => {
     const code = await new Promise((r) => child.on('close', r));
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as { status: string }).status).toBe('succeeded');
-    expect(effects(dir)).toEqual(['first', 'second']);
+    expect(linesOf(dir, 'effects')).toEqual(['first', 'second']);
   });
 });

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baton, json, tempProject } from '../helpers/cli.js';
+import { baton, json, linesOf, tempProject } from '../helpers/cli.js';
 
 interface StepOut {
   id: string;
@@ -19,10 +19,6 @@ interface RunOut {
   rollback?: { status: string; restored?: string; to?: string };
 }
 
-function lines(dir: string, file: string): string[] {
-  const p = join(dir, file);
-  return existsSync(p) ? readFileSync(p, 'utf8').trim().split('\n').filter(Boolean) : [];
-}
 
 // Three steps that each add a file to the shared workspace and record what they did; each has an
 // undo that records its own undoing (reading the step's outputs), and the first saves a checkpoint.
@@ -53,7 +49,7 @@ describe('checkpoints and rollback', () => {
     const r = baton(dir, ['rollback', run.run, '--to', 'a', '--json']);
     expect(r.code).toBe(0);
     const out = json<RunOut>(r);
-    expect(lines(dir, 'undone')).toEqual(['undo c', 'undo b.txt']);
+    expect(linesOf(dir, 'undone')).toEqual(['undo c', 'undo b.txt']);
     expect(out.rollback).toMatchObject({ status: 'done', to: 'a', restored: 'a' });
     expect(out.steps.map((s) => [s.id, s.undone ?? null])).toEqual([
       ['a', null],
@@ -65,10 +61,10 @@ describe('checkpoints and rollback', () => {
     expect(existsSync(join(ws, 'c.txt'))).toBe(false);
     // A second rollback to the same point has nothing left to undo.
     expect(baton(dir, ['rollback', run.run, '--to', 'a']).code).toBe(0);
-    expect(lines(dir, 'undone')).toHaveLength(2);
+    expect(linesOf(dir, 'undone')).toHaveLength(2);
     // Then the rest.
     expect(baton(dir, ['rollback', run.run]).stdout).toContain('a ↶ undone');
-    expect(lines(dir, 'undone')).toEqual(['undo c', 'undo b.txt', 'undo a.txt']);
+    expect(linesOf(dir, 'undone')).toEqual(['undo c', 'undo b.txt', 'undo a.txt']);
   });
 
   it('a critical failure stops the run and rolls back what completed', () => {
@@ -88,7 +84,7 @@ describe('checkpoints and rollback', () => {
     const out = json<RunOut>(r);
     expect(out.status).toBe('failed');
     expect(out.reason).toBe('deploy failed (critical); rolled back 3 steps');
-    expect(lines(dir, 'undone')).toEqual(['undo c', 'undo b.txt', 'undo a.txt']);
+    expect(linesOf(dir, 'undone')).toEqual(['undo c', 'undo b.txt', 'undo a.txt']);
     expect(out.steps.find((s) => s.id === 'deploy')).toMatchObject({ status: 'failed', severity: 'critical' });
   });
 
@@ -110,6 +106,6 @@ steps:
     const byId = Object.fromEntries(out.steps.map((s) => [s.id, s]));
     expect(byId.noisy).toMatchObject({ status: 'succeeded', escalations: ['warning → error: 2 warnings'] });
     expect(byId.flaky).toMatchObject({ status: 'failed', severity: 'error', escalations: ['warning → error: 2 failed attempts in a row'] });
-    expect(lines(dir, 'alerts').sort()).toEqual(['flaky error escalated: 2 failed attempts in a row', 'flaky error exit code 1', 'noisy error escalated: 2 warnings']);
+    expect(linesOf(dir, 'alerts').sort()).toEqual(['flaky error escalated: 2 failed attempts in a row', 'flaky error exit code 1', 'noisy error escalated: 2 warnings']);
   });
 });

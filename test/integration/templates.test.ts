@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baton, batonAsync, json, tempProject, waitFor } from '../helpers/cli.js';
+import { baton, batonAsync, json, linesOf, tempProject, waitFor } from '../helpers/cli.js';
 
 interface StepOut {
   id: string;
@@ -45,10 +43,6 @@ steps:
     with: { base: "\${{ params.start }}", factor: 10 }
 `;
 
-function effects(dir: string): string[] {
-  const p = join(dir, 'effects');
-  return existsSync(p) ? readFileSync(p, 'utf8').trim().split('\n') : [];
-}
 
 describe('templates and nested workflows', () => {
   it('a step uses a template with parameters; its outputs reach the parent; its own vars and steps are scoped', () => {
@@ -131,13 +125,13 @@ steps:
     const child = batonAsync(dir, ['run', 'p.yaml', '--yes']);
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    await waitFor(() => effects(dir).length >= 2, 20_000, 'the first nested steps');
+    await waitFor(() => linesOf(dir, 'effects').length >= 2, 20_000, 'the first nested steps');
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
     const runId = /run ([0-9a-f]{8}) started/.exec(stdout)?.[1] ?? '';
     const out = json<RunOut>(baton(dir, ['resume', runId, '--json']));
     expect(out.status).toBe('succeeded');
-    expect(effects(dir).sort()).toEqual(['prepare 1', 'prepare 2', 'scale 2', 'scale 3']);
+    expect(linesOf(dir, 'effects').sort()).toEqual(['prepare 1', 'prepare 2', 'scale 2', 'scale 3']);
     expect(out.steps.find((s) => s.id === 't')?.outputs).toEqual({ result: 6 });
   });
 });

@@ -1,11 +1,11 @@
-import { BatonError, ValidationError } from '../../core/errors.js';
+import { ValidationError } from '../../core/errors.js';
 import { createdEvent } from '../../core/events.js';
 import { recoverInFlight } from '../../engine/recovery.js';
-import { ownerAlive } from '../../engine/ownership.js';
 import { EventLog } from '../../store/eventLog.js';
 import { RunRepository } from '../../store/runs.js';
 import { loadProject, withStore } from '../context.js';
 import { executeRun, printOutcome } from '../execute.js';
+import { runToChange } from '../runAccess.js';
 import { dim } from '../format.js';
 import type { Subcommand } from './types.js';
 
@@ -19,11 +19,7 @@ export const resumeCommand: Subcommand = {
     const project = loadProject(opts);
     return withStore(project.dir, false, async (store) => {
       const runs = new RunRepository(store);
-      const row = await runs.findRun(id);
-      const state = runs.loadState(row.id);
-      if (state.status === 'running' && state.owner && ownerAlive(state.owner.pid, state.owner.host)) {
-        throw new BatonError(`run ${row.id} is running in pid ${state.owner.pid} on ${state.owner.host}`, 'wait for it to finish, or stop that baton and resume again', 1);
-      }
+      const { row, state } = await runToChange(runs, id, 'wait for it to finish, or stop that baton and resume again');
       if (state.status === 'succeeded') {
         if (!opts.json) process.stdout.write(`run ${row.id} already succeeded; nothing to resume\n`);
         printOutcome(state, 'succeeded', opts);

@@ -1,11 +1,11 @@
-import { BatonError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { didYouMean } from '../../core/similar.js';
-import { ownerAlive } from '../../engine/ownership.js';
 import { stepsToUndo } from '../../engine/rollback.js';
 import { EventLog } from '../../store/eventLog.js';
 import { RunRepository } from '../../store/runs.js';
 import { loadProject, withStore } from '../context.js';
 import { createEngine, printOutcome, printProgress } from '../execute.js';
+import { runToChange } from '../runAccess.js';
 import { dim } from '../format.js';
 import type { Subcommand } from './types.js';
 
@@ -19,11 +19,7 @@ export const rollbackCommand: Subcommand = {
     const project = loadProject(opts);
     return withStore(project.dir, false, async (store) => {
       const runs = new RunRepository(store);
-      const row = await runs.findRun(id);
-      const state = runs.loadState(row.id);
-      if (state.status === 'running' && state.owner && ownerAlive(state.owner.pid, state.owner.host)) {
-        throw new BatonError(`run ${row.id} is running in pid ${state.owner.pid} on ${state.owner.host}`, 'cancel it first, then roll it back', 1);
-      }
+      const { row, state } = await runToChange(runs, id, 'cancel it first, then roll it back');
       const to = opts.to;
       if (to !== undefined && state.steps[to]?.status !== 'succeeded') {
         const hint = didYouMean(to, state.order);
