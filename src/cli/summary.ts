@@ -94,7 +94,8 @@ export function stepTable(state: RunState): string {
     const failure = s.error !== undefined ? `${s.error}${s.errorClass ? ` [${s.errorClass}]` : ''}${hint}` : undefined;
     const outputs = `${s.fallback === 'succeeded' ? '(fallback) ' : ''}${s.healed?.length ? '(healed) ' : ''}${briefOutputs(s.outputs)}`;
     const undone = s.undone === true ? '(undone) ' : s.undone ? `(undo failed: ${s.undone}) ` : '';
-    const detail = undone + (s.status === 'succeeded' ? outputs : (failure ?? s.reason ?? ''));
+    const waiting = s.status === 'retrying' && s.retryAt !== undefined ? `retrying in ${formatDuration(Math.max(0, s.retryAt - Date.now()))}` : undefined;
+    const detail = undone + (s.status === 'succeeded' ? outputs : (waiting ?? failure ?? s.reason ?? ''));
     return [
       `${STATUS_ICON[s.status]} ${id}`,
       s.command ?? '',

@@ -24,23 +24,32 @@ export function orderQueue(plan: ResolvedPlan, state: RunState, steps: ReadonlyM
     });
 }
 
+/** Whether a step's `if:` reads a need's status: then that need's outcome is the step's to judge. */
+function judgesNeed(step: ResolvedStep, need: string): boolean {
+  if (step.if === undefined) return false;
+  const local = need.slice(need.lastIndexOf('.') + 1);
+  return new RegExp(`\\bsteps\\s*(?:\\.\\s*${local}\\b|\\[\\s*["']${local}["']\\s*\\])\\s*\\.\\s*status\\b`).test(step.if);
+}
+
 /**
- * The need that keeps a step from ever running: one that failed or was cancelled, or was skipped
- * when the step has no `if:` of its own (with one, the step decides, and can read
- * `steps.<need>.status`). Needs still queued in this session count as pending, whatever an
- * earlier session left.
+ * The need that keeps a step from ever running: one that failed, was cancelled or was skipped,
+ * unless the step's `if:` reads that need's status (`if: steps.train.status == "failed"` runs a
+ * step in place of a failed one). Needs still queued in this session count as pending, whatever
+ * an earlier session left.
  */
 export function blockedBy(step: ResolvedStep, state: RunState, toRun: ReadonlySet<string>): string | undefined {
   return step.needs.find((n) => {
     const status = state.steps[n]?.status;
-    if (toRun.has(n)) return false;
-    return status === 'failed' || status === 'cancelled' || (status === 'skipped' && step.if === undefined);
+    if (toRun.has(n) || judgesNeed(step, n)) return false;
+    return status === 'failed' || status === 'cancelled' || status === 'skipped';
   });
 }
 
+/** Every need has settled: succeeded, or ended another way that the step judges itself. */
 export function needsMet(step: ResolvedStep, state: RunState, toRun: ReadonlySet<string>): boolean {
   return step.needs.every((n) => {
     const status = state.steps[n]?.status;
-    return !toRun.has(n) && (status === 'succeeded' || status === 'skipped');
+    if (toRun.has(n)) return false;
+    return status === 'succeeded' || (judgesNeed(step, n) && (status === 'failed' || status === 'skipped' || status === 'cancelled'));
   });
 }

@@ -123,6 +123,28 @@ steps:
     expect(plan).toContain('else of deploy');
   });
 
+  it('a step whose if reads a failed need\'s status runs in its place (a fallback written as a step)', () => {
+    const dir = tempProject({
+      'p.yaml': `
+steps:
+  - id: big
+    run: [sh, -c, 'exit 1']
+    continueOnError: true
+  - id: small
+    run: [sh, -c, 'echo "model=small" >> "$BATON_OUTPUT"']
+    needs: [big]
+    if: steps.big.status == "failed"
+  - id: report
+    run: [sh, -c, 'echo "used=$1" >> "$BATON_OUTPUT"', sh, "\${{ steps.small.outputs.model }}"]
+    needs: [small]
+`,
+    });
+    const out = json<RunOut>(baton(dir, ['run', 'p.yaml', '--yes', '--json']));
+    expect(out.status).toBe('degraded');
+    expect(byId(out).small?.status).toBe('succeeded');
+    expect(byId(out).report?.outputs).toEqual({ used: 'small' });
+  });
+
   it('cross-workflow variables: baton vars set, ${{ store.x }} in a plan, export from a step, a clear error when missing', () => {
     const dir = tempProject({
       'publish.yaml': `
