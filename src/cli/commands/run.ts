@@ -1,14 +1,14 @@
 import { createInterface } from 'node:readline/promises';
 import { ValidationError } from '../../core/errors.js';
 import { createdEvent } from '../../core/events.js';
-import { resolvePlan, type ResolvedPlan } from '../../core/planCheck.js';
+import type { ResolvedPlan } from '../../core/planCheck.js';
 import { emptyRun } from '../../core/runState.js';
 import { EventLog } from '../../store/eventLog.js';
 import { RunRepository } from '../../store/runs.js';
 import { loadProject, withStore, type Project } from '../context.js';
 import { executeRun } from '../execute.js';
 import { dim } from '../format.js';
-import { loadPlanFile } from '../planFile.js';
+import { blocking, planFrom, questions } from '../request.js';
 import { renderPlan } from '../planView.js';
 import type { Subcommand } from './types.js';
 
@@ -34,18 +34,21 @@ export function warnRegistry(project: Project): void {
 
 export const runCommand: Subcommand = {
   name: 'run',
-  usage: 'baton run FILE [--yes] [--parallel N] [--json]',
-  summary: 'validate a plan file and run it',
+  usage: 'baton run FILE|"REQUEST" [--yes] [--parallel N] [--json]',
+  summary: 'plan a file or a request in plain English, then run it',
   async run(args, opts) {
-    const file = args[0];
-    if (file === undefined) throw new ValidationError('baton run needs a plan file', [], 'e.g. baton run examples/pipeline.yaml --yes');
+    if (args.length === 0) throw new ValidationError('baton run needs a plan file or a request', [], 'e.g. baton run examples/pipeline.yaml --yes, or baton run "train a random forest on iris" --yes');
     const project = loadProject(opts);
     warnRegistry(project);
-    const loaded = loadPlanFile(file, process.cwd());
-    const plan = resolvePlan(loaded.plan, project.catalog, loaded.source);
+    const planned = planFrom(args, project, process.cwd());
+    if (planned.kind === 'request' && (blocking(planned.result) || !planned.plan)) {
+      process.stderr.write(`${questions(planned.result)}\n`);
+      throw new ValidationError('the request needs an answer before it can run', [], 'add what is asked to the request, or write a plan file');
+    }
+    const plan = planned.plan as ResolvedPlan;
     if (!opts.yes && !(await approve(plan, project))) return 0;
     return withStore(project.dir, true, async (store) => {
-      const stored = { plan, source: loaded.source, baseDir: loaded.baseDir };
+      const stored = { plan, source: planned.source, baseDir: planned.baseDir };
       const runId = await new RunRepository(store).createRun(stored);
       const log = new EventLog(store, emptyRun(runId));
       log.append(createdEvent(plan));

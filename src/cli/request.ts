@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ValidationError } from '../core/errors.js';
+import { resolvePlan, type ResolvedPlan } from '../core/planCheck.js';
+import { plannerContext, toPlan } from '../planner/context.js';
+import { planRequest, type PlanResult } from '../planner/planner.js';
+import type { Project } from './context.js';
+import { dim, yellow } from './format.js';
+import { loadPlanFile } from './planFile.js';
+
+export type Planned =
+  | { kind: 'file'; plan: ResolvedPlan; source: string; baseDir: string }
+  | { kind: 'request'; plan: ResolvedPlan | undefined; result: PlanResult; source: string; baseDir: string };
+
+/** A plan file when the words name one, else a request in plain English for the planner. */
+export function planFrom(words: string[], project: Project, cwd: string): Planned {
+  const text = words.join(' ').trim();
+  if (text === '') throw new ValidationError('nothing to plan', [], 'give a plan file, or a request such as "train a random forest on iris"');
+  if (words.length === 1 && (existsSync(resolve(cwd, text)) || /\.(?:ya?ml|json)$/.test(text))) {
+    const loaded = loadPlanFile(text, cwd);
+    return { kind: 'file', plan: resolvePlan(loaded.plan, project.catalog, loaded.source), source: loaded.source, baseDir: loaded.baseDir };
+  }
+  const result = planRequest(text, plannerContext(project.registry.commands, project.dir));
+  const plan = result.steps.length > 0 ? resolvePlan(toPlan(result), project.catalog, 'the request') : undefined;
+  return { kind: 'request', plan, result, source: 'request', baseDir: cwd };
+}
+
+/** What the planner asks back, as lines to print. */
+export function questions(result: PlanResult): string {
+  return result.clarifications
+    .map((c, i) => `${yellow('?')} ${c.question}${c.suggestions.length ? `\n${c.suggestions.map((s, k) => dim(`    ${i + 1}.${k + 1} ${s}`)).join('\n')}` : ''}`)
+    .join('\n');
+}
+
+/** Questions that must be answered before the plan can run: no steps, or a required argument missing. */
+export function blocking(result: PlanResult): boolean {
+  return result.steps.length === 0 || result.clarifications.some((c) => c.arg !== undefined);
+}

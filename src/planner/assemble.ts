@@ -1,0 +1,181 @@
+import type { CommandDef } from '../core/command.js';
+import type { Clause, Condition } from './clauses.js';
+import type { Intent } from './intent.js';
+import type { Slots } from './slots.js';
+
+/**
+ * Turns classified clauses into plan steps: ids, needs from sequence and parallel groups, data
+ * carried from step to step (the dataset last named, a split's halves, the model a training made),
+ * conditions read from the step that produces the metric, else branches, loops, retries and
+ * repeat-until, and questions for what is still missing.
+ */
+export interface PlannedStep {
+  id: string;
+  command: string;
+  args: Record<string, unknown>;
+  needs: string[];
+  if: string | null;
+  else?: string[];
+  forEach: unknown[] | null;
+  retry: { attempts: number; backoff: 'exponential' | 'fixed' } | null;
+  until: string | null;
+  maxIterations?: number;
+}
+
+export interface Clarification {
+  question: string;
+  suggestions: string[];
+  step?: string;
+  arg?: string;
+}
+
+export interface AnalyzedClause {
+  clause: Clause;
+  intent: Intent;
+  slots: Slots;
+}
+
+const DATA_COMMANDS = new Set(['analyze', 'validate', 'preprocess', 'features', 'split', 'train', 'tune', 'evaluate']);
+const PRODUCES: Record<string, string[]> = {
+  train: ['accuracy', 'f1', 'precision', 'recall', 'rmse', 'r2', 'loss', 'score'],
+  tune: ['accuracy', 'f1', 'score', 'loss'],
+  evaluate: ['accuracy', 'f1', 'precision', 'recall', 'auc', 'rmse', 'r2', 'loss', 'score'],
+  compare: ['best_score'],
+  monitor: ['drift', 'drift_detected'],
+};
+
+const ref = (id: string, output: string) => `\${{ steps.${id}.outputs.${output} }}`;
+
+export function assemble(analyzed: readonly AnalyzedClause[], commands: ReadonlyMap<string, CommandDef>, datasetSuggestions: string[]): { steps: PlannedStep[]; clarifications: Clarification[] } {
+  const steps: PlannedStep[] = [];
+  const clarifications: Clarification[] = [];
+  const counts = new Map<string, number>();
+  let previousGroup: string[] = [];
+  let currentGroup: string[] = [];
+  let groupNeeds: string[] = [];
+  let lastDataset: unknown;
+  let lastConditional: PlannedStep | undefined;
+  const latest = new Map<string, string>();
+
+  const newId = (command: string) => {
+    const n = (counts.get(command) ?? 0) + 1;
+    counts.set(command, n);
+    return n === 1 ? command : `${command}_${n}`;
+  };
+  const latestOf = (...commands: string[]) => {
+    let best: { id: string; at: number } | undefined;
+    for (const c of commands) {
+      const id = latest.get(c);
+      const at = id === undefined ? -1 : steps.findIndex((s) => s.id === id);
+      if (id !== undefined && (!best || at > best.at)) best = { id, at };
+    }
+    return best?.id;
+  };
+
+  for (const { clause, intent, slots } of analyzed) {
+    const command = intent.command;
+    if (!clause.parallel) {
+      if (currentGroup.length > 0) previousGroup = currentGroup;
+      currentGroup = [];
+      groupNeeds = [...previousGroup];
+    }
+    // "fit a logistic regression and a random forest in parallel": one step per model.
+    const perModel = clause.text.includes('⟦parallel⟧') && slots.models.length > 1 ? slots.models : [undefined];
+    const made: PlannedStep[] = [];
+    for (const model of perModel) {
+      const id = newId(command);
+      const args: Record<string, unknown> = { ...slots.args };
+      if (model !== undefined) args.model = model;
+      fillFromEarlier(command, args, slots, latest, lastDataset, steps, latestOf);
+      const step: PlannedStep = { id, command, args, needs: [...groupNeeds], if: null, forEach: null, retry: null, until: null };
+      if (slots.loop) {
+        step.forEach = slots.loop.items;
+        args[slots.loop.arg] = '${{ item }}';
+      }
+      if (slots.retry) step.retry = { attempts: slots.retry.attempts, backoff: slots.retry.backoff ?? 'exponential' };
+      if (clause.until) {
+        step.until = `outputs.${clause.until.metric} ${clause.until.op} ${String(clause.until.value)}`;
+        if (clause.maxIterations !== undefined) step.maxIterations = clause.maxIterations;
+      }
+      if (clause.condition) {
+        const source = conditionSource(clause.condition, latestOf);
+        if (source) {
+          step.if = conditionText(clause.condition, source);
+          if (!step.needs.includes(source.id)) step.needs.push(source.id);
+        }
+      }
+      if (clause.otherwise && lastConditional) {
+        lastConditional.else = [...(lastConditional.else ?? []), id];
+        step.needs = [...lastConditional.needs];
+      }
+      made.push(step);
+    }
+    for (const step of made) {
+      steps.push(step);
+      currentGroup.push(step.id);
+      latest.set(command, step.id);
+      if (step.if !== null) lastConditional = step;
+    }
+    const given = slots.args.dataset ?? slots.args.source;
+    if (given !== undefined) lastDataset = given;
+  }
+
+  for (const step of steps) {
+    const def = commands.get(step.command);
+    for (const [name, spec] of Object.entries(def?.args ?? {})) {
+      if (!spec.required || spec.default !== undefined || step.args[name] !== undefined) continue;
+      const suggestions = name === 'dataset' || name === 'source' ? datasetSuggestions : name === 'command' ? ['python train.py', 'make data'] : [];
+      clarifications.push({ question: `Which ${name} should ${step.id} use?`, suggestions, step: step.id, arg: name });
+    }
+  }
+  return { steps, clarifications };
+}
+
+function fillFromEarlier(
+  command: string,
+  args: Record<string, unknown>,
+  slots: Slots,
+  latest: Map<string, string>,
+  lastDataset: unknown,
+  steps: readonly PlannedStep[],
+  latestOf: (...commands: string[]) => string | undefined,
+): void {
+  const split = latest.get('split');
+  if (DATA_COMMANDS.has(command) && args.dataset === undefined) {
+    if (split && ['train', 'tune'].includes(command)) args.dataset = ref(split, 'train');
+    else if (split && command === 'evaluate') args.dataset = ref(split, 'test');
+    else if (lastDataset !== undefined) args.dataset = lastDataset;
+  }
+  const trainer = latestOf('train', 'tune');
+  if (command === 'evaluate' && args.model === undefined && trainer) args.model = ref(trainer, 'model');
+  if (command === 'compare' && args.models === undefined) {
+    const trains = steps.filter((s) => s.command === 'train' || s.command === 'tune').map((s) => ref(s.id, 'model'));
+    if (trains.length > 0) args.models = trains;
+  }
+  if (command === 'deploy' && args.model === undefined) {
+    const source = latestOf('compare', 'evaluate', 'train', 'tune');
+    if (source) args.model = ref(source, latest.get('compare') === source ? 'best_model' : 'model');
+  }
+  if (command === 'monitor' && args.model === undefined && slots.refersBack) {
+    const deployed = latest.get('deploy');
+    if (deployed) args.model = ref(deployed, 'version');
+  }
+}
+
+function conditionSource(c: Condition, latestOf: (...commands: string[]) => string | undefined): { id: string; output: string } | undefined {
+  if (c.metric === 'drift_detected' || c.metric === 'drift') {
+    const id = latestOf('monitor');
+    return id ? { id, output: c.metric } : undefined;
+  }
+  if (c.best) {
+    const compare = latestOf('compare');
+    if (compare) return { id: compare, output: 'best_score' };
+  }
+  const id = latestOf(...Object.keys(PRODUCES).filter((k) => PRODUCES[k]?.includes(c.metric)));
+  return id ? { id, output: c.metric } : undefined;
+}
+
+function conditionText(c: Condition, source: { id: string; output: string }): string {
+  if (typeof c.value === 'boolean') return `steps.${source.id}.outputs.${source.output}`;
+  return `steps.${source.id}.outputs.${source.output} ${c.op} ${String(c.value)}`;
+}

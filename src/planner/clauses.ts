@@ -1,0 +1,176 @@
+import { COMPARATORS, METRICS, NUMBER_WORDS } from './lexicon.js';
+
+/**
+ * Splits a prepared request into clauses and the relations between them: sequence (then, commas,
+ * followed by), parallel groups (in parallel, both, at the same time), conditions (if, when, only
+ * if, before or after the action), else branches (otherwise) and repeat-until. Pure: it only needs
+ * to know whether a piece of text names an action (`hasAction`).
+ */
+export interface Condition {
+  metric: string;
+  op: string;
+  value: number | boolean;
+  /** "the best accuracy": read from a comparison rather than one model. */
+  best: boolean;
+  raw: string;
+}
+
+export interface Clause {
+  text: string;
+  /** Runs alongside the previous clause instead of after it. */
+  parallel: boolean;
+  condition?: Condition;
+  /** Runs when the previous conditional clause's condition is false. */
+  otherwise?: boolean;
+  until?: Condition;
+  maxIterations?: number;
+}
+
+const SEQUENCE = /,?\s*\b(?:and then|and afterwards|then|after that|afterwards|after which|followed by|once (?:that'?s|it'?s|this is|they'?re|that is|it is|done|finished)(?: (?:done|finished|complete))?|when (?:that'?s|it'?s|that is|it is) (?:done|finished)|next|finally|and finally|subsequently|and lastly|lastly)\b,?\s*/g;
+const OTHERWISE = /,?\s*\b(?:otherwise|else|if not|or else)\b,?\s*/g;
+const PARALLEL = /\b(?:in parallel|at the same time|simultaneously|concurrently|side by side|in tandem|alongside)\b/;
+const CONDITION_START = /^(?:and\s+)?(?:only\s+)?(?:if|when|whenever|provided(?: that)?|in case)\b\s*/;
+const MID_CONDITION = /\s+(?:but\s+)?(?:only\s+)?(?:if|when|provided(?: that)?)\s+(?=.*(?:[<>=]|\b(?:above|below|over|under|exceeds?|at least|at most|greater|less|more|higher|lower|drops?|detected|drifts?|reaches|beats?)\b))/;
+const UNTIL = /\s*\b(?:until|till|until the|till the)\s+/;
+
+function numberOf(text: string): number | undefined {
+  const t = text.trim();
+  if (/^-?\d+(?:\.\d+)?%$/.test(t)) return Number(t.slice(0, -1)) / 100;
+  if (/^-?\d*\.?\d+(?:e-?\d+)?$/.test(t)) return Number(t);
+  return NUMBER_WORDS[t];
+}
+
+/**
+ * Reads "accuracy is above 0.9", "the best f1 >= 85%", "drift is detected" from the start of a
+ * text; returns the condition and what follows it.
+ */
+export function parseCondition(text: string): { condition: Condition; rest: string } | undefined {
+  const t = text.replace(/^(?:the|its|it'?s|our|model'?s?|validation|test|holdout|cv|mean|average)\s+/g, '').trim();
+  const drift = /^(?:data\s+)?drift\s+(?:is\s+|gets\s+|was\s+)?(?:detected|found|present|appears)\b|^(?:there\s+is|there'?s)\s+drift\b|^(?:it|the data)\s+drifts\b/.exec(t);
+  if (drift) return { condition: { metric: 'drift_detected', op: '==', value: true, best: false, raw: drift[0] }, rest: t.slice(drift[0].length).trim() };
+  const m = /^(?:(?:the\s+)?(best|top|highest)\s+)?(?:(?:validation|test|holdout|cv|mean|average)\s+)?([a-z0-9_]+)(?:\s+score)?\s+/.exec(t);
+  if (!m) return undefined;
+  const metric = m[2] ?? '';
+  if (!METRICS.includes(metric) && !/^(?:f1|auc|r2|roc_auc|accuracy|precision|recall)$/.test(metric)) return undefined;
+  let rest = t.slice(m[0].length).replace(/^(?:is|are|gets|goes|stays|remains|was)\s+(?=(?:above|below|over|under|at|greater|less|more|higher|lower|better|worse|no|not|equal)\b)/, '');
+  let op: string | undefined;
+  for (const [re, symbol] of COMPARATORS) {
+    const c = re.exec(rest);
+    if (c) {
+      op = symbol;
+      rest = rest.slice(c[0].length).trim();
+      break;
+    }
+  }
+  if (!op) return undefined;
+  const v = /^(?:than\s+|to\s+|of\s+)?(-?\d*\.?\d+%?|[a-z]+)\b%?/.exec(rest);
+  const value = v ? numberOf(v[1] ?? '') : undefined;
+  if (value === undefined || !v) return undefined;
+  // "90" for a metric that lives in [0, 1] means 90%.
+  const scaled = value > 1 && ['accuracy', 'f1', 'precision', 'recall', 'auc'].includes(metric) ? value / 100 : value;
+  const raw = t.slice(0, t.length - rest.length + v[0].length);
+  return { condition: { metric, op, value: scaled, best: m[1] !== undefined, raw }, rest: rest.slice(v[0].length).replace(/^%/, '').trim() };
+}
+
+function pieces(text: string, re: RegExp, marker: string): string[] {
+  return text.replace(re, ` ${marker} `).split(marker).map((p) => p.trim());
+}
+
+/** Clauses of a request, in order, with how each relates to the one before. */
+export function splitClauses(text: string, hasAction: (t: string) => boolean): Clause[] {
+  const out: Clause[] = [];
+  const sentences = text.split(/[.;!?]+(?=\s|$)|\n/).map((s) => s.trim()).filter(Boolean);
+  for (const sentence of sentences) {
+    const otherwiseParts = pieces(sentence, OTHERWISE, '¦ELSE¦');
+    otherwiseParts.forEach((part, partIndex) => {
+      const segments = commaMerge(pieces(part, SEQUENCE, '¦SEQ¦').flatMap((p) => p.split(/,\s*/)), hasAction);
+      let pendingCondition: Condition | undefined;
+      segments.forEach((segment, segIndex) => {
+        let s = segment.replace(/^and\s+/, '').trim();
+        if (!s) return;
+        let parallel = false;
+        if (/^(?:meanwhile|in parallel|at the same time|simultaneously|concurrently)\b/.test(s) && out.length > 0) parallel = true;
+        let condition: Condition | undefined;
+        const start = CONDITION_START.exec(s);
+        if (start) {
+          const parsed = parseCondition(s.slice(start[0].length));
+          if (parsed) {
+            condition = parsed.condition;
+            s = parsed.rest.replace(/^(?:then|,)\s*/, '').trim();
+            if (!s || !hasAction(s)) {
+              pendingCondition = condition;
+              return;
+            }
+          }
+        } else {
+          const mid = MID_CONDITION.exec(s);
+          const parsed = mid ? parseCondition(s.slice(mid.index + mid[0].length)) : undefined;
+          if (mid && parsed) {
+            const before = s.slice(0, mid.index).replace(/\s+(?:and|then)$/, '').trim();
+            const after = parsed.rest.replace(/^(?:then|,)\s*/, '').trim();
+            if (after && hasAction(after)) {
+              // "monitor prod and if drift is detected retrain": the action before runs anyway.
+              for (const action of splitActions(before, hasAction)) out.push({ text: action.text, parallel: action.parallel || parallel });
+              s = after;
+            } else s = before;
+            condition = parsed.condition;
+          }
+        }
+        condition ??= pendingCondition;
+        pendingCondition = undefined;
+        let until: Condition | undefined;
+        let maxIterations: number | undefined;
+        const u = UNTIL.exec(s);
+        if (u) {
+          const parsed = parseCondition(s.slice(u.index + u[0].length));
+          if (parsed) {
+            until = parsed.condition;
+            const cap = /(?:at most|up to|max(?:imum)?(?: of)?|no more than)\s+(\d+)\s*(?:times|iterations|rounds|tries)/.exec(parsed.rest);
+            if (cap) maxIterations = Number(cap[1]);
+            s = s.slice(0, u.index).trim();
+          }
+        }
+        for (const [i, action] of splitActions(s, hasAction).entries()) {
+          const clause: Clause = { text: action.text, parallel: i > 0 ? action.parallel : parallel };
+          if (condition) clause.condition = condition;
+          if (until) clause.until = until;
+          if (maxIterations !== undefined) clause.maxIterations = maxIterations;
+          if (partIndex > 0 && segIndex === 0 && i === 0) clause.otherwise = true;
+          out.push(clause);
+        }
+      });
+    });
+  }
+  return out;
+}
+
+/** Pieces after a comma that name no action belong to the piece before ("rf, knn and svm"). */
+function commaMerge(parts: string[], hasAction: (t: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const p of parts) {
+    if (!p) continue;
+    const previous = out[out.length - 1];
+    const isCondition = CONDITION_START.test(p);
+    if (previous !== undefined && !hasAction(p) && !isCondition && !CONDITION_START.test(previous)) out[out.length - 1] = `${previous}, ${p}`;
+    else out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Splits "train X and evaluate it" into two actions; "in parallel" or "both" makes the parts
+ * parallel. A part without an action of its own ("and a random forest") stays with its verb.
+ */
+function splitActions(text: string, hasAction: (t: string) => boolean): { text: string; parallel: boolean }[] {
+  const parallel = PARALLEL.test(text) || /^both\b/.test(text);
+  const cleaned = text.replace(PARALLEL, ' ').replace(/^both\s+/, '').replace(/\s+/g, ' ').trim();
+  const parts = cleaned.split(/\s+(?:and|while|as well as|plus)\s+/);
+  const out: { text: string; parallel: boolean }[] = [];
+  for (const p of parts) {
+    const previous = out[out.length - 1];
+    if (previous && !hasAction(p)) previous.text = `${previous.text} and ${p}`;
+    else out.push({ text: p, parallel: out.length > 0 && parallel });
+  }
+  if (out.length === 1 && parallel && out[0]) out[0].text = `${out[0].text} ⟦parallel⟧`;
+  return out;
+}

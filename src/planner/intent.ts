@@ -1,0 +1,153 @@
+import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/index.js';
+import type { CommandDef } from '../core/command.js';
+import { words } from './text.js';
+
+/**
+ * Which command a clause asks for. Commands teach it: each command's name and aliases are cue
+ * words, matched exactly, by stem, or within a typo or two (`trian`, `evalute`); the examples train a
+ * naive Bayes classifier (natural) that decides clauses with no cue and says how sure it is.
+ */
+
+/** Cue phrases the field uses beyond what command files list; a project's own commands add theirs. */
+const EXTRA_CUES: Record<string, string[]> = {
+  ingest: ['ingest', 'load', 'import', 'read in', 'pull', 'fetch', 'download', 'bring in'],
+  analyze: ['analyze', 'analyse', 'profile', 'explore', 'eda', 'describe', 'inspect', 'look at', 'summarize the data', 'summarise the data', 'statistics'],
+  validate: ['validate', 'check', 'verify', 'sanity-check', 'sanity check', 'quality gate', 'quality gates', 'data quality', 'ensure'],
+  preprocess: ['preprocess', 'pre-process', 'clean', 'impute', 'normalize', 'normalise', 'scale', 'standardize', 'encode', 'one-hot', 'prepare', 'preprocessing'],
+  features: ['features', 'feature engineering', 'engineer features', 'featurize', 'create features', 'add features', 'feature selection', 'select features'],
+  split: ['split', 'partition', 'hold out', 'holdout split', 'train/test split', 'train-test split'],
+  train: ['train', 'fit', 'retrain', 'build a model', 'build a classifier', 'learn', 'training', 'model development', 'baseline', 'baselines'],
+  tune: ['tune', 'optimize', 'optimise', 'hyperparameter', 'hyperparameters', 'hyper-parameter', 'hpo', 'search', 'sweep', 'bayesian optimization', 'bayesian optimisation', 'grid search', 'random search'],
+  evaluate: ['evaluate', 'evaluation', 'score', 'assess', 'measure', 'test the model', 'test it', 'validate the model', 'metrics on'],
+  compare: ['compare', 'comparison', 'benchmark', 'contrast', 'which is better', 'significance test', 'statistical test', 't-test', 'wilcoxon', 'mcnemar'],
+  deploy: ['deploy', 'deployment', 'ship', 'release', 'publish', 'promote', 'roll out', 'rollout', 'push', 'serve', 'go live', 'canary', 'blue-green'],
+  rollback: ['rollback', 'roll back', 'revert', 'restore the previous', 'undo the deploy', 'downgrade'],
+  monitor: ['monitor', 'monitoring', 'watch', 'track', 'observe', 'drift detection', 'detect drift', 'check for drift', 'drift'],
+  report: ['report', 'write up', 'write-up', 'summarize the results', 'summarise the results', 'summary report', 'dashboard'],
+  shell: ['run', 'execute', 'exec', 'invoke', 'call'],
+};
+
+/** Words that look like cues but mean something else in the field. */
+const NOT_CUES = /\b(?:t-test|test set|test size|test split|% test|test data|paired|train set|training set|training data|train split|the train\b|feature columns?)\b/g;
+
+interface Cue {
+  command: string;
+  phrase: string;
+  words: string[];
+  stem?: string;
+}
+
+export interface IntentModel {
+  cues: Cue[];
+  classifier: BayesClassifier;
+  commands: string[];
+}
+
+export interface Intent {
+  command: string;
+  confidence: number;
+  /** Where in the clause the cue starts (word index), for splitting "X and Y". */
+  at: number;
+  by: 'cue' | 'stem' | 'typo' | 'classifier';
+}
+
+function stem(word: string): string {
+  return PorterStemmer.stem(word);
+}
+
+export function trainingDocuments(commands: readonly CommandDef[]): { label: string; text: string }[] {
+  const docs: { label: string; text: string }[] = [];
+  for (const c of commands) {
+    docs.push({ label: c.name, text: c.name });
+    for (const a of c.aliases) docs.push({ label: c.name, text: a });
+    for (const e of c.examples) docs.push({ label: c.name, text: e });
+    for (const x of EXTRA_CUES[c.name] ?? []) docs.push({ label: c.name, text: x });
+  }
+  return docs;
+}
+
+export function trainClassifier(commands: readonly CommandDef[]): BayesClassifier {
+  const classifier = new BayesClassifier(PorterStemmer);
+  for (const d of trainingDocuments(commands)) classifier.addDocument(d.text, d.label);
+  classifier.train();
+  return classifier;
+}
+
+export function buildIntentModel(commands: readonly CommandDef[], classifier: BayesClassifier = trainClassifier(commands)): IntentModel {
+  const cues: Cue[] = [];
+  for (const c of commands) {
+    const phrases = new Set([c.name, ...c.aliases, ...(EXTRA_CUES[c.name] ?? [])].map((p) => p.toLowerCase()));
+    for (const phrase of phrases) {
+      const w = words(phrase);
+      if (w.length === 0) continue;
+      const cue: Cue = { command: c.name, phrase, words: w };
+      if (w.length === 1) cue.stem = stem(w[0] ?? '');
+      cues.push(cue);
+    }
+  }
+  // Longer phrases first, so "roll back" beats "roll" and "feature engineering" beats "features".
+  cues.sort((a, b) => b.words.length - a.words.length);
+  return { cues, classifier, commands: commands.map((c) => c.name) };
+}
+
+function typoDistance(word: string): number {
+  return word.length >= 7 ? 2 : word.length >= 4 ? 1 : 0;
+}
+
+/** Cue matches in a clause: each a command at a word position, exact, by stem, or by a small typo. */
+export function cueMatches(clause: string, model: IntentModel): Intent[] {
+  const ws = words(clause.replace(NOT_CUES, ' '));
+  const found: Intent[] = [];
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i] ?? '';
+    if (w.startsWith('⟦')) continue;
+    let match: Intent | undefined;
+    for (const cue of model.cues) {
+      if (cue.words.length > 1) {
+        if (cue.words.every((cw, k) => ws[i + k] === cw)) {
+          match = { command: cue.command, confidence: 0.95, at: i, by: 'cue' };
+          break;
+        }
+      } else if (w === cue.words[0]) {
+        match = { command: cue.command, confidence: 0.95, at: i, by: 'cue' };
+        break;
+      }
+    }
+    if (!match) {
+      const s = stem(w);
+      const byStem = model.cues.find((c) => c.stem !== undefined && c.stem === s && s.length >= 3);
+      if (byStem) match = { command: byStem.command, confidence: 0.85, at: i, by: 'stem' };
+    }
+    if (!match && typoDistance(w) > 0 && !/\d/.test(w)) {
+      let best: { cue: Cue; d: number } | undefined;
+      for (const cue of model.cues) {
+        const target = cue.words[0] ?? '';
+        if (cue.words.length > 1 || target.length < 4) continue;
+        const d = DamerauLevenshteinDistance(w, target, {});
+        if (d <= typoDistance(w) && d <= typoDistance(target) && (!best || d < best.d)) best = { cue, d };
+      }
+      if (best) match = { command: best.cue.command, confidence: 0.7, at: i, by: 'typo' };
+    }
+    if (match) found.push(match);
+  }
+  return found;
+}
+
+/** The command a clause asks for: its first cue, or the classifier's choice when it is sure enough. */
+export function detectIntent(clause: string, model: IntentModel): Intent | undefined {
+  const cues = cueMatches(clause, model);
+  // `run` names the shell command only when there is a command line to run.
+  const usable = cues.filter((c) => c.command !== 'shell' || /⟦q\d+⟧/.test(clause));
+  if (usable[0]) return usable[0];
+  if (/⟦q\d+⟧/.test(clause)) return { command: 'shell', confidence: 0.8, at: 0, by: 'cue' };
+  const ranked = model.classifier.getClassifications(clause);
+  const total = ranked.reduce((sum, r) => sum + r.value, 0);
+  const top = ranked[0];
+  if (!top || total <= 0) return undefined;
+  const share = top.value / total;
+  const known = words(clause).some((w) => model.cues.some((c) => c.stem !== undefined && c.stem === stem(w)));
+  if (share < 0.5 || !known) return undefined;
+  return { command: top.label, confidence: Math.min(0.8, share), at: 0, by: 'classifier' };
+}

@@ -1,0 +1,71 @@
+import type { CommandDef } from '../core/command.js';
+import { assemble, type AnalyzedClause, type Clarification, type PlannedStep } from './assemble.js';
+import { splitClauses } from './clauses.js';
+import { cueMatches, detectIntent, type IntentModel } from './intent.js';
+import { extractSlots } from './slots.js';
+import { prepare } from './text.js';
+
+/** What `baton plan "REQUEST" --json` prints. */
+export interface PlanResult {
+  request: string;
+  confidence: number;
+  clarifications: Clarification[];
+  steps: PlannedStep[];
+}
+
+export interface PlannerContext {
+  model: IntentModel;
+  commands: ReadonlyMap<string, CommandDef>;
+  /** Datasets to suggest when a request names none: files in the project, then the samples. */
+  datasets: string[];
+}
+
+/** Below this, the planner asks before it guesses. */
+export const CONFIDENCE_THRESHOLD = 0.5;
+
+/**
+ * Plain English to plan steps, offline: prepare the text, split it into clauses, find each
+ * clause's command and arguments, and assemble the steps. Honest about what it did not
+ * understand: unknown clauses lower the confidence and become questions.
+ */
+export function planRequest(request: string, ctx: PlannerContext): PlanResult {
+  const prepared = prepare(request);
+  const hasAction = (t: string) => cueMatches(t, ctx.model).some((c) => c.command !== 'shell' || /⟦q\d+⟧/.test(t)) || /⟦q\d+⟧/.test(t);
+  const clauses = splitClauses(prepared.text, hasAction);
+  const analyzed: AnalyzedClause[] = [];
+  const unknown: string[] = [];
+  for (const clause of clauses) {
+    const intent = detectIntent(clause.text, ctx.model);
+    if (!intent) {
+      if (clause.text.replace(/⟦parallel⟧/g, '').trim()) unknown.push(clause.text);
+      continue;
+    }
+    analyzed.push({ clause, intent, slots: extractSlots(intent.command, clause.text, prepared) });
+  }
+  const { steps, clarifications } = assemble(analyzed, ctx.commands, ctx.datasets);
+  let confidence = analyzed.length ? Math.min(...analyzed.map((a) => a.intent.confidence)) : 0;
+  confidence *= 0.8 ** unknown.length;
+  if (clarifications.length) confidence *= 0.9;
+  if (steps.length === 0) {
+    return {
+      request,
+      confidence: 0,
+      clarifications: [
+        {
+          question: request.trim() ? `I could not find anything Baton can do in "${request.trim().slice(0, 80)}". What would you like to do?` : 'What would you like to do?',
+          suggestions: exampleRequests(ctx.commands),
+        },
+      ],
+      steps: [],
+    };
+  }
+  if (confidence < CONFIDENCE_THRESHOLD) {
+    clarifications.push({ question: `Is this what you meant: ${steps.map((s) => s.command).join(' → ')}?`, suggestions: ['yes', 'no, let me rephrase'] });
+  }
+  return { request, confidence: Math.round(confidence * 100) / 100, clarifications, steps };
+}
+
+function exampleRequests(commands: ReadonlyMap<string, CommandDef>): string[] {
+  const picks = ['train', 'evaluate', 'deploy', 'monitor'].map((n) => commands.get(n)?.examples[0]).filter((e): e is string => e !== undefined);
+  return picks.length ? picks : ['train a random forest on iris'];
+}

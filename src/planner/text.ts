@@ -1,0 +1,47 @@
+/**
+ * The first pass over a request: pieces that must survive intact (quoted or back-ticked command
+ * lines, URLs, file paths) are set aside behind placeholders, and the rest is lower-cased and
+ * tidied, so clause splitting and slot extraction never cut a path or a command in two.
+ */
+export interface Prepared {
+  /** Lower-cased text with `⟦q0⟧`, `⟦p0⟧` placeholders. */
+  text: string;
+  quotes: string[];
+  paths: string[];
+}
+
+const QUOTED = /`([^`]+)`|"([^"]+)"|'([^']{2,})'|“([^”]+)”/g;
+const URL = /\b(?:https?|s3|gs|hdfs|file):\/\/[^\s,;]+/gi;
+const PATH = /(?:^|(?<=[\s(]))(?:~|\.{1,2})?\/?(?:[\w.-]+\/)+[\w.-]+|(?:^|(?<=[\s(]))[\w.-]+\.(?:csv|tsv|json|jsonl|parquet|yaml|yml|txt|py|ipynb|pkl|pt|onnx|h5|joblib|zip|gz)\b/gi;
+
+export const MAX_REQUEST = 10_000;
+
+export function prepare(raw: string): Prepared {
+  // Control characters never carry meaning in a request; long input is cut, not choked on.
+  let text = raw.slice(0, MAX_REQUEST).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
+  const quotes: string[] = [];
+  const paths: string[] = [];
+  text = text.replace(QUOTED, (_m, a?: string, b?: string, c?: string, d?: string) => {
+    quotes.push((a ?? b ?? c ?? d ?? '').trim());
+    return ` ⟦q${quotes.length - 1}⟧ `;
+  });
+  text = text.replace(URL, (m) => {
+    paths.push(m.replace(/[.)]+$/, ''));
+    return ` ⟦p${paths.length - 1}⟧ `;
+  });
+  text = text.replace(PATH, (m) => {
+    paths.push(m.replace(/\.$/, ''));
+    return ` ⟦p${paths.length - 1}⟧ `;
+  });
+  text = text
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+  return { text, quotes, paths };
+}
+
+/** Words of a clause, placeholders kept whole. */
+export function words(text: string): string[] {
+  return text.match(/⟦[qp]\d+⟧|[a-z0-9][a-z0-9_.%/-]*|[<>]=?|=/g) ?? [];
+}
