@@ -21,8 +21,19 @@ export function planFrom(words: string[], project: Project, cwd: string): Planne
     return { kind: 'file', plan: resolvePlan(loaded.plan, project.catalog, loaded.source), source: loaded.source, baseDir: loaded.baseDir };
   }
   const result = planRequest(text, plannerContext(project.registry.commands, project.dir));
-  const plan = result.steps.length > 0 ? resolvePlan(toPlan(result), project.catalog, 'the request') : undefined;
+  let plan: ResolvedPlan | undefined;
+  try {
+    plan = result.steps.length > 0 ? resolvePlan(toPlan(result), project.catalog, 'the request') : undefined;
+  } catch (e) {
+    // A plan still missing an answer cannot be checked whole yet; its questions say what is missing.
+    if (!blocking(result)) throw e;
+  }
   return { kind: 'request', plan, result, source: 'request', baseDir: cwd };
+}
+
+/** The planned steps in one line each, for a plan that cannot be checked whole yet. */
+export function stepLines(result: PlanResult): string {
+  return result.steps.map((s) => `  ${s.id}  ${s.command} ${Object.entries(s.args).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}${s.needs.length ? dim(`  needs ${s.needs.join(', ')}`) : ''}`).join('\n');
 }
 
 /** What the planner asks back, as lines to print. */

@@ -40,7 +40,7 @@ export const TIME_UNITS: Record<string, string> = {
   d: 'd', day: 'd', days: 'd', week: 'd',
 };
 
-export const SAMPLE_DATASETS = ['iris', 'penguins'];
+export const SAMPLE_DATASETS = ['iris'];
 
 export const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20, fifty: 50, hundred: 100 };
 

@@ -4,7 +4,7 @@ import { dbPath } from '../../store/open.js';
 import { RunRepository } from '../../store/runs.js';
 import { loadProject, withStore } from '../context.js';
 import { dim } from '../format.js';
-import { planFrom, questions } from '../request.js';
+import { planFrom, questions, stepLines } from '../request.js';
 import { renderPlan, summarizePlan } from '../planView.js';
 import { warnRegistry } from './run.js';
 import type { Subcommand } from './types.js';
@@ -26,6 +26,7 @@ export const planCommand: Subcommand = {
       if (opts.json) process.stdout.write(`${JSON.stringify(planned.result)}\n`);
       else {
         if (planned.plan) process.stdout.write(`${renderPlan(planned.plan, history)}\n`);
+        else if (planned.result.steps.length) process.stdout.write(`${stepLines(planned.result)}\n`);
         process.stdout.write(dim(`confidence ${planned.result.confidence}\n`));
         if (planned.result.clarifications.length) process.stdout.write(`${questions(planned.result)}\n`);
       }
