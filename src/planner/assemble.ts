@@ -111,6 +111,7 @@ export function assemble(analyzed: readonly AnalyzedClause[], commands: Readonly
       made.push(step);
     }
     for (const step of made) {
+      if (step.command === 'tune' && step.until !== null) step.until = step.until.replace(/^outputs\.(?:score|accuracy)\b/, 'outputs.best_score');
       steps.push(step);
       currentGroup.push(step.id);
       latest.set(command, step.id);
@@ -120,6 +121,7 @@ export function assemble(analyzed: readonly AnalyzedClause[], commands: Readonly
     if (given !== undefined) lastDataset = given;
   }
 
+  shareDatasets(steps);
   for (const step of steps) {
     const def = commands.get(step.command);
     for (const [name, spec] of Object.entries(def?.args ?? {})) {
@@ -147,6 +149,16 @@ function fillFromEarlier(
     else if (lastDataset !== undefined) args.dataset = lastDataset;
   }
   const trainer = latestOf('train', 'tune');
+  // "tune it", "retrain it": the model named earlier.
+  if (['train', 'tune'].includes(command) && args.model === undefined && !slots.loop && trainer) {
+    const earlier = steps.find((s) => s.id === trainer)?.args.model;
+    if (typeof earlier === 'string' && !earlier.startsWith('$')) args.model = earlier;
+  }
+  if (command === 'rollback' && args.env === undefined) {
+    const where = latestOf('monitor', 'deploy');
+    const env = steps.find((s) => s.id === where)?.args.env;
+    if (env !== undefined) args.env = env;
+  }
   if (command === 'evaluate' && args.model === undefined && trainer) args.model = ref(trainer, 'model');
   if (command === 'compare' && args.models === undefined) {
     const trains = steps.filter((s) => s.command === 'train' || s.command === 'tune').map((s) => ref(s.id, 'model'));
@@ -154,7 +166,10 @@ function fillFromEarlier(
   }
   if (command === 'deploy' && args.model === undefined) {
     const source = latestOf('compare', 'evaluate', 'train', 'tune');
-    if (source) args.model = ref(source, latest.get('compare') === source ? 'best_model' : 'model');
+    const given = steps.find((s) => s.id === source)?.args.model;
+    // A model file the request named travels as it is; a trained one by its output.
+    if (typeof given === 'string' && !given.startsWith('$') && /[/.]/.test(given)) args.model = given;
+    else if (source) args.model = ref(source, latest.get('compare') === source ? 'best_model' : 'model');
   }
   if (command === 'monitor' && args.model === undefined && slots.refersBack) {
     const deployed = latest.get('deploy');
@@ -178,4 +193,13 @@ function conditionSource(c: Condition, latestOf: (...commands: string[]) => stri
 function conditionText(c: Condition, source: { id: string; output: string }): string {
   if (typeof c.value === 'boolean') return `steps.${source.id}.outputs.${source.output}`;
   return `steps.${source.id}.outputs.${source.output} ${c.op} ${String(c.value)}`;
+}
+
+/** "analyze and validate data/churn.csv in parallel": siblings without a dataset take the one named. */
+function shareDatasets(steps: PlannedStep[]): void {
+  for (const step of steps) {
+    if (!DATA_COMMANDS.has(step.command) || step.args.dataset !== undefined) continue;
+    const sibling = steps.find((s) => s !== step && s.args.dataset !== undefined && JSON.stringify(s.needs) === JSON.stringify(step.needs) && typeof s.args.dataset === 'string' && !s.args.dataset.startsWith('$'));
+    if (sibling) step.args.dataset = sibling.args.dataset;
+  }
 }

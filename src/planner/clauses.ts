@@ -32,6 +32,7 @@ const PARALLEL = /\b(?:in parallel|at the same time|simultaneously|concurrently|
 const CONDITION_START = /^(?:and\s+)?(?:only\s+)?(?:if|when|whenever|provided(?: that)?|in case)\b\s*/;
 const MID_CONDITION = /\s+(?:but\s+)?(?:only\s+)?(?:if|when|provided(?: that)?)\s+(?=.*(?:[<>=]|\b(?:above|below|over|under|exceeds?|at least|at most|greater|less|more|higher|lower|drops?|detected|drifts?|reaches|beats?)\b))/;
 const UNTIL = /\s*\b(?:until|till|until the|till the)\s+/;
+const CAP = /(?:at most|up to|max(?:imum)?(?: of)?|no more than|give up after|stop after)\s+(\d+)\s*(?:times|iterations|rounds|tries|attempts|runs)/;
 
 function numberOf(text: string): number | undefined {
   const t = text.trim();
@@ -69,7 +70,8 @@ export function parseCondition(text: string): { condition: Condition; rest: stri
   // "90" for a metric that lives in [0, 1] means 90%.
   const scaled = value > 1 && ['accuracy', 'f1', 'precision', 'recall', 'auc'].includes(metric) ? value / 100 : value;
   const raw = t.slice(0, t.length - rest.length + v[0].length);
-  return { condition: { metric, op, value: scaled, best: m[1] !== undefined, raw }, rest: rest.slice(v[0].length).replace(/^%/, '').trim() };
+  const named = metric === 'score' && m[1] !== undefined ? 'best_score' : metric;
+  return { condition: { metric: named, op, value: scaled, best: m[1] !== undefined, raw }, rest: rest.slice(v[0].length).replace(/^%/, '').trim() };
 }
 
 function pieces(text: string, re: RegExp, marker: string): string[] {
@@ -77,19 +79,21 @@ function pieces(text: string, re: RegExp, marker: string): string[] {
 }
 
 /** Clauses of a request, in order, with how each relates to the one before. */
-export function splitClauses(text: string, hasAction: (t: string) => boolean): Clause[] {
+export function splitClauses(text: string, actionOf: (t: string) => string | undefined): Clause[] {
+  const hasAction = (t: string) => actionOf(t) !== undefined;
   const out: Clause[] = [];
   const sentences = text.split(/[.;!?]+(?=\s|$)|\n/).map((s) => s.trim()).filter(Boolean);
   for (const sentence of sentences) {
     const otherwiseParts = pieces(sentence, OTHERWISE, '¦ELSE¦');
     otherwiseParts.forEach((part, partIndex) => {
-      const segments = commaMerge(pieces(part, SEQUENCE, '¦SEQ¦').flatMap((p) => p.split(/,\s*/)), hasAction);
+      const segments = commaMerge(pieces(part, SEQUENCE, '¦SEQ¦').flatMap((p) => p.split(/,\s*/)), actionOf);
       let pendingCondition: Condition | undefined;
       segments.forEach((segment, segIndex) => {
         let s = segment.replace(/^and\s+/, '').trim();
         if (!s) return;
         let parallel = false;
-        if (/^(?:meanwhile|in parallel|at the same time|simultaneously|concurrently)\b/.test(s) && out.length > 0) parallel = true;
+        // "meanwhile evaluate it": alongside the clause before. "then in parallel X and Y": X and Y together.
+        if (/^(?:meanwhile|in parallel|at the same time|simultaneously|concurrently)\b/.test(s) && out.length > 0 && !/\s(?:and|while|plus)\s/.test(s)) parallel = true;
         let condition: Condition | undefined;
         const start = CONDITION_START.exec(s);
         if (start) {
@@ -105,12 +109,18 @@ export function splitClauses(text: string, hasAction: (t: string) => boolean): C
         } else {
           const mid = MID_CONDITION.exec(s);
           const parsed = mid ? parseCondition(s.slice(mid.index + mid[0].length)) : undefined;
+          if (mid && parsed && !parsed.rest && /\s(?:and|then)$|,$/.test(s.slice(0, mid.index)) && segIndex < segments.length - 1) {
+            // "evaluate X and, if f1 is at most 0.6, retrain": the condition is for what follows.
+            for (const action of splitActions(s.slice(0, mid.index).replace(/\s*,?\s*(?:and|then)?$/, '').trim(), actionOf)) out.push({ text: action.text, parallel: action.parallel || parallel });
+            pendingCondition = parsed.condition;
+            return;
+          }
           if (mid && parsed) {
             const before = s.slice(0, mid.index).replace(/\s+(?:and|then)$/, '').trim();
             const after = parsed.rest.replace(/^(?:then|,)\s*/, '').trim();
             if (after && hasAction(after)) {
               // "monitor prod and if drift is detected retrain": the action before runs anyway.
-              for (const action of splitActions(before, hasAction)) out.push({ text: action.text, parallel: action.parallel || parallel });
+              for (const action of splitActions(before, actionOf)) out.push({ text: action.text, parallel: action.parallel || parallel });
               s = after;
             } else s = before;
             condition = parsed.condition;
@@ -125,12 +135,14 @@ export function splitClauses(text: string, hasAction: (t: string) => boolean): C
           const parsed = parseCondition(s.slice(u.index + u[0].length));
           if (parsed) {
             until = parsed.condition;
-            const cap = /(?:at most|up to|max(?:imum)?(?: of)?|no more than)\s+(\d+)\s*(?:times|iterations|rounds|tries)/.exec(parsed.rest);
+            const cap = /(?:at most|up to|max(?:imum)?(?: of)?|no more than|give up after|stop after)\s+(\d+)\s*(?:times|iterations|rounds|tries|attempts|runs)/.exec(parsed.rest);
+            const anywhere = CAP.exec(text);
             if (cap) maxIterations = Number(cap[1]);
+            else if (anywhere) maxIterations = Number(anywhere[1]);
             s = s.slice(0, u.index).trim();
           }
         }
-        for (const [i, action] of splitActions(s, hasAction).entries()) {
+        for (const [i, action] of splitActions(s, actionOf).entries()) {
           const clause: Clause = { text: action.text, parallel: i > 0 ? action.parallel : parallel };
           if (condition) clause.condition = condition;
           if (until) clause.until = until;
@@ -144,16 +156,31 @@ export function splitClauses(text: string, hasAction: (t: string) => boolean): C
   return out;
 }
 
+/** More of the same action with nothing new to act on ("drop rows with nulls and scale the columns"). */
+function sameAction(previous: string | undefined, command: string, text: string): boolean {
+  return previous !== undefined && previous === command && !/⟦[pq]\d+⟧/.test(text) && !/\b(?:it|them)\b/.test(text);
+}
+
 /** Pieces after a comma that name no action belong to the piece before ("rf, knn and svm"). */
-function commaMerge(parts: string[], hasAction: (t: string) => boolean): string[] {
+function commaMerge(parts: string[], actionOf: (t: string) => string | undefined): string[] {
   const out: string[] = [];
+  let lead = '';
   for (const p of parts) {
     if (!p) continue;
     const previous = out[out.length - 1];
     const isCondition = CONDITION_START.test(p);
-    if (previous !== undefined && !hasAction(p) && !isCondition && !CONDITION_START.test(previous)) out[out.length - 1] = `${previous}, ${p}`;
-    else out.push(p);
+    const command = actionOf(p);
+    if (previous === undefined && command === undefined && !isCondition) {
+      // "every 5 minutes, check production for drift": a leading phrase belongs to what follows.
+      lead = `${lead}${p}, `;
+      continue;
+    }
+    const merge = previous !== undefined && !isCondition && !CONDITION_START.test(previous) && (command === undefined || sameAction(actionOf(previous), command, p));
+    if (merge) out[out.length - 1] = `${previous}, ${p}`;
+    else out.push(lead + p);
+    lead = '';
   }
+  if (lead) out.push(lead.replace(/,\s*$/, ''));
   return out;
 }
 
@@ -161,15 +188,24 @@ function commaMerge(parts: string[], hasAction: (t: string) => boolean): string[
  * Splits "train X and evaluate it" into two actions; "in parallel" or "both" makes the parts
  * parallel. A part without an action of its own ("and a random forest") stays with its verb.
  */
-function splitActions(text: string, hasAction: (t: string) => boolean): { text: string; parallel: boolean }[] {
-  const parallel = PARALLEL.test(text) || /^both\b/.test(text);
-  const cleaned = text.replace(PARALLEL, ' ').replace(/^both\s+/, '').replace(/\s+/g, ' ').trim();
+function splitActions(text: string, actionOf: (t: string) => string | undefined): { text: string; parallel: boolean }[] {
+  const parallel = PARALLEL.test(text) || /\bboth\b/.test(text);
+  const cleaned = text.replace(PARALLEL, ' ').replace(/\bboth\s+/, '').replace(/^(?:meanwhile|and)\s+/, '').replace(/\s+/g, ' ').trim();
   const parts = cleaned.split(/\s+(?:and|while|as well as|plus)\s+/);
-  const out: { text: string; parallel: boolean }[] = [];
+  const out: { text: string; parallel: boolean; command?: string }[] = [];
   for (const p of parts) {
     const previous = out[out.length - 1];
-    if (previous && !hasAction(p)) previous.text = `${previous.text} and ${p}`;
-    else out.push({ text: p, parallel: out.length > 0 && parallel });
+    const command = actionOf(p);
+    // No action of its own ("and a random forest"), or more of the same one with nothing new
+    // ("drop rows with nulls and scale the columns"): it belongs to the part before.
+    if (previous && previous.command === undefined) {
+      // An action-less lead ("for each of a.csv") belongs to the action after it.
+      previous.text = `${previous.text} and ${p}`;
+      if (command !== undefined) previous.command = command;
+      continue;
+    }
+    if (previous && (command === undefined || sameAction(previous.command, command, p))) previous.text = `${previous.text} and ${p}`;
+    else out.push({ text: p, parallel: out.length > 0 && parallel, ...(command !== undefined ? { command } : {}) });
   }
   if (out.length === 1 && parallel && out[0]) out[0].text = `${out[0].text} ⟦parallel⟧`;
   return out;

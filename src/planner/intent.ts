@@ -2,6 +2,7 @@ import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/index.js';
 import type { CommandDef } from '../core/command.js';
+import { findModels } from './lexicon.js';
 import { words } from './text.js';
 
 /**
@@ -13,24 +14,27 @@ import { words } from './text.js';
 /** Cue phrases the field uses beyond what command files list; a project's own commands add theirs. */
 const EXTRA_CUES: Record<string, string[]> = {
   ingest: ['ingest', 'load', 'import', 'read in', 'pull', 'fetch', 'download', 'bring in'],
-  analyze: ['analyze', 'analyse', 'profile', 'explore', 'eda', 'describe', 'inspect', 'look at', 'summarize the data', 'summarise the data', 'statistics'],
-  validate: ['validate', 'check', 'verify', 'sanity-check', 'sanity check', 'quality gate', 'quality gates', 'data quality', 'ensure'],
-  preprocess: ['preprocess', 'pre-process', 'clean', 'impute', 'normalize', 'normalise', 'scale', 'standardize', 'encode', 'one-hot', 'prepare', 'preprocessing'],
-  features: ['features', 'feature engineering', 'engineer features', 'featurize', 'create features', 'add features', 'feature selection', 'select features'],
-  split: ['split', 'partition', 'hold out', 'holdout split', 'train/test split', 'train-test split'],
-  train: ['train', 'fit', 'retrain', 'build a model', 'build a classifier', 'learn', 'training', 'model development', 'baseline', 'baselines'],
+  analyze: ['analyze', 'analyse', 'profile', 'explore', 'eda', 'describe', 'inspect', 'look at', 'look like', 'summarize the data', 'summarise the data', 'statistics', 'stats', 'distribution', 'distributions', 'imbalanced', 'class balance'],
+  validate: ['validate', 'check', 'verify', 'sanity-check', 'sanity check', 'quality gate', 'quality gates', 'data quality', 'ensure', 'make sure', 'conforms', 'quality checks'],
+  preprocess: ['preprocess', 'pre-process', 'clean', 'impute', 'imputing', 'normalize', 'normalise', 'scale', 'standardize', 'encode', 'one-hot', 'prepare', 'preprocessing', 'drop rows', 'remove incomplete', 'z-score', 'deduplicate'],
+  features: ['features', 'feature', 'feature engineering', 'engineer features', 'featurize', 'create features', 'add features', 'feature selection', 'select features', 'polynomial', 'squared', 'feature crosses', 'interaction terms'],
+  split: ['split', 'partition', 'hold out', 'holdout split', 'holdout set', 'train/test split', 'train-test split', 'train test split'],
+  train: ['train', 'fit', 'retrain', 'build a model', 'build a classifier', 'learn', 'training', 'model development', 'baseline', 'baselines', 'build', 'a model'],
   tune: ['tune', 'optimize', 'optimise', 'hyperparameter', 'hyperparameters', 'hyper-parameter', 'hpo', 'search', 'sweep', 'bayesian optimization', 'bayesian optimisation', 'grid search', 'random search'],
-  evaluate: ['evaluate', 'evaluation', 'score', 'assess', 'measure', 'test the model', 'test it', 'validate the model', 'metrics on'],
-  compare: ['compare', 'comparison', 'benchmark', 'contrast', 'which is better', 'significance test', 'statistical test', 't-test', 'wilcoxon', 'mcnemar'],
-  deploy: ['deploy', 'deployment', 'ship', 'release', 'publish', 'promote', 'roll out', 'rollout', 'push', 'serve', 'go live', 'canary', 'blue-green'],
-  rollback: ['rollback', 'roll back', 'revert', 'restore the previous', 'undo the deploy', 'downgrade'],
-  monitor: ['monitor', 'monitoring', 'watch', 'track', 'observe', 'drift detection', 'detect drift', 'check for drift', 'drift'],
-  report: ['report', 'write up', 'write-up', 'summarize the results', 'summarise the results', 'summary report', 'dashboard'],
+  evaluate: ['evaluate', 'evaluation', 'eval', 'score', 'assess', 'measure', 'test the model', 'test it', 'validate the model', 'metrics on', 'how well', 'what recall', 'what accuracy', 'what precision', "what's the f1", "what's the accuracy", "what's the precision", "what's the recall", 'what is the accuracy', 'compute accuracy', 'compute'],
+  compare: ['compare', 'comparison', 'benchmark', 'contrast', 'which is better', 'significance test', 'statistical test', 't-test', 'wilcoxon', 'mcnemar', 'significantly better', 'rank', 'versus', 'vs'],
+  deploy: ['deploy', 'deployment', 'ship', 'release', 'publish', 'promote', 'roll out', 'rollout', 'push', 'serve', 'go live', 'put'],
+  rollback: ['rollback', 'roll back', 'revert', 'restore', 'undo', 'go back', 'downgrade'],
+  monitor: ['monitor', 'monitoring', 'watch', 'track', 'observe', 'drift detection', 'detect drift', 'check for drift', 'keep an eye', 'drift'],
+  report: ['report', 'write up', 'write-up', 'write it all up', 'summarize the results', 'summarise the results', 'summary report', 'dashboard', 'document'],
   shell: ['run', 'execute', 'exec', 'invoke', 'call'],
 };
 
 /** Words that look like cues but mean something else in the field. */
-const NOT_CUES = /\b(?:t-test|test set|test size|test split|% test|test data|paired|train set|training set|training data|train split|the train\b|feature columns?)\b/g;
+const NOT_CUES = /\b(?:test set|test size|test split|% test|test data|paired|train set|training set|training data|train split|the train\b|feature columns?|retr(?:y|ies|ying|ied)|trials?|trails|batch(?:es)?|batch size)\b/g;
+
+/** Verbs that mean little alone: another command named after them wins. */
+const WEAK = /^(?:build|put|compute|a|check|run|make|prepare)$/;
 
 interface Cue {
   command: string;
@@ -115,6 +119,12 @@ export function cueMatches(clause: string, model: IntentModel): Intent[] {
         break;
       }
     }
+    // "feature-engineer", "deployment-to-staging": the first part names the action.
+    if (!match && w.includes('-')) {
+      const head = w.split('-')[0] ?? '';
+      const cue = model.cues.find((c) => c.words.length === 1 && (c.words[0] === head || (c.stem !== undefined && c.stem === stem(head) && head.length >= 4)));
+      if (cue) match = { command: cue.command, confidence: 0.85, at: i, by: 'stem' };
+    }
     if (!match) {
       const s = stem(w);
       const byStem = model.cues.find((c) => c.stem !== undefined && c.stem === s && s.length >= 3);
@@ -140,7 +150,13 @@ export function detectIntent(clause: string, model: IntentModel): Intent | undef
   const cues = cueMatches(clause, model);
   // `run` names the shell command only when there is a command line to run.
   const usable = cues.filter((c) => c.command !== 'shell' || /⟦q\d+⟧/.test(clause));
-  if (usable[0]) return usable[0];
+  const first = usable[0];
+  // "check staging for drift" is monitoring, not a data check.
+  if (first && first.command === 'validate' && /\bdrift/.test(clause)) return { ...first, command: 'monitor' };
+  // "build a report", "put together a comparison": a weak verb gives way to a stronger cue after it.
+  if (first && WEAK.test(words(clause)[first.at] ?? '') && usable[1]) return usable[1];
+  if (first) return first;
+  if (findModels(clause.replace(/⟦[pq]\d+⟧/g, ' ')).length > 0) return { command: 'train', confidence: 0.6, at: 0, by: 'classifier' };
   if (/⟦q\d+⟧/.test(clause)) return { command: 'shell', confidence: 0.8, at: 0, by: 'cue' };
   const ranked = model.classifier.getClassifications(clause);
   const total = ranked.reduce((sum, r) => sum + r.value, 0);

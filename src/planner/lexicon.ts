@@ -6,7 +6,7 @@
 export const MODELS: [RegExp, string][] = [
   [/\b(?:random[- ]?forests?|rf)\b/, 'random-forest'],
   [/\b(?:logistic[- ]?regressions?|log(?:istic)?[- ]?reg|logit)\b/, 'logistic-regression'],
-  [/\b(?:decision[- ]?trees?|cart)\b/, 'decision-tree'],
+  [/\b(?:deci(?:si|s)on[- ]?trees?|cart)\b/, 'decision-tree'],
   [/\b(?:gradient[- ]?boost(?:ing|ed(?: trees?)?)?(?: machines?)?|gbm|gbdt)\b/, 'gradient-boosting'],
   [/\b(?:k[- ]?nn|k[- ]?nearest[- ]?neighbou?rs?|nearest[- ]?neighbou?rs?)\b/, 'knn'],
   [/\b(?:svms?|support[- ]?vector(?: machines?| classifiers?)?)\b/, 'svm'],
@@ -16,7 +16,7 @@ export const MODELS: [RegExp, string][] = [
 ];
 
 /** Names of models Baton does not know, kept as written so the step can say so. */
-export const EXTERNAL_MODELS = /\b(xgboost|lightgbm|catboost|yolov\d+\w*|yolo|bert|roberta|distilbert|gpt-?\d*|resnet\d*|efficientnet\w*|vit|unet|lstm|transformer|prophet|arima)\b/;
+export const EXTERNAL_MODELS = /\b(xgboost|lightgbm|catboost|yolov\d+\w*|yolo|bert|roberta|distilbert|gpt-?\d*|resnet\d*|efficientnet\w*|vit|unet|lstm|cnn|rnn|transformer|prophet|arima)\b/;
 
 export const METRICS = ['accuracy', 'f1', 'precision', 'recall', 'auc', 'rmse', 'r2', 'loss', 'drift', 'score', 'mae', 'mse'];
 
@@ -29,8 +29,8 @@ export const COMPARATORS: [RegExp, string][] = [
 ];
 
 export const ENVIRONMENTS: [RegExp, string][] = [
-  [/\b(?:production|prod|live)\b/, 'production'],
-  [/\b(?:staging|stage|pre-?prod)\b/, 'staging'],
+  [/\b(?:production|prod|live|prodution|producton|prodcution|porduction)\b/, 'production'],
+  [/\b(?:staging|stage|pre-?prod|stagin|stagging)\b/, 'staging'],
 ];
 
 export const TIME_UNITS: Record<string, string> = {
@@ -42,7 +42,7 @@ export const TIME_UNITS: Record<string, string> = {
 
 export const SAMPLE_DATASETS = ['iris'];
 
-export const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20, fifty: 50, hundred: 100 };
+export const NUMBER_WORDS: Record<string, number> = { once: 1, twice: 2, thrice: 3, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20, fifty: 50, hundred: 100 };
 
 /** Finds the models a text names, in the order it names them. */
 export function findModels(text: string): string[] {

@@ -1,7 +1,7 @@
 import type { CommandDef } from '../core/command.js';
 import { assemble, type AnalyzedClause, type Clarification, type PlannedStep } from './assemble.js';
 import { splitClauses } from './clauses.js';
-import { cueMatches, detectIntent, type IntentModel } from './intent.js';
+import { detectIntent, type IntentModel } from './intent.js';
 import { extractSlots } from './slots.js';
 import { prepare } from './text.js';
 
@@ -30,17 +30,31 @@ export const CONFIDENCE_THRESHOLD = 0.5;
  */
 export function planRequest(request: string, ctx: PlannerContext): PlanResult {
   const prepared = prepare(request);
-  const hasAction = (t: string) => cueMatches(t, ctx.model).some((c) => c.command !== 'shell' || /⟦q\d+⟧/.test(t)) || /⟦q\d+⟧/.test(t);
-  const clauses = splitClauses(prepared.text, hasAction);
+  // For splitting, only a clear cue counts as an action: a bare model name in a list is not one.
+  const clauses = splitClauses(prepared.text, (t) => {
+    const intent = detectIntent(t, ctx.model);
+    return intent && intent.by !== 'classifier' ? intent.command : undefined;
+  });
   const analyzed: AnalyzedClause[] = [];
   const unknown: string[] = [];
   for (const clause of clauses) {
     const intent = detectIntent(clause.text, ctx.model);
     if (!intent) {
-      if (clause.text.replace(/⟦parallel⟧/g, '').trim()) unknown.push(clause.text);
+      // "; if it crashes, retry twice": a retry said apart from its step belongs to the step before.
+      const previous = analyzed[analyzed.length - 1];
+      const retry = previous ? extractSlots(previous.intent.command, clause.text, prepared).retry : undefined;
+      if (previous && retry) previous.slots.retry = retry;
+      else if (clause.text.replace(/⟦parallel⟧/g, '').trim()) unknown.push(clause.text);
       continue;
     }
-    analyzed.push({ clause, intent, slots: extractSlots(intent.command, clause.text, prepared) });
+    const slots = extractSlots(intent.command, clause.text, prepared);
+    // "benchmark models/gbm.pkl on the test set": one model is scored, not compared.
+    if (intent.command === 'compare' && Array.isArray(slots.args.models) && slots.args.models.length === 1) {
+      const only = slots.args.models[0] as string;
+      analyzed.push({ clause, intent: { ...intent, command: 'evaluate' }, slots: { ...extractSlots('evaluate', clause.text, prepared), args: { ...extractSlots('evaluate', clause.text, prepared).args, model: only } } });
+      continue;
+    }
+    analyzed.push({ clause, intent, slots });
   }
   const { steps, clarifications } = assemble(analyzed, ctx.commands, ctx.datasets);
   let confidence = analyzed.length ? Math.min(...analyzed.map((a) => a.intent.confidence)) : 0;

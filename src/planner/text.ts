@@ -12,7 +12,9 @@ export interface Prepared {
 
 const QUOTED = /`([^`]+)`|"([^"]+)"|'([^']{2,})'|“([^”]+)”/g;
 const URL = /\b(?:https?|s3|gs|hdfs|file):\/\/[^\s,;]+/gi;
-const PATH = /(?:^|(?<=[\s(]))(?:~|\.{1,2})?\/?(?:[\w.-]+\/)+[\w.-]+|(?:^|(?<=[\s(]))[\w.-]+\.(?:csv|tsv|json|jsonl|parquet|yaml|yml|txt|py|ipynb|pkl|pt|onnx|h5|joblib|zip|gz)\b/gi;
+/** A path has an extension, or starts like one (./, ../, ~/, /); "70/30" and "train/test" are not paths. */
+const PATH = /(?:^|(?<=[\s(]))(?:(?:~|\.{1,2})?\/(?:[\w.-]+\/)*[\w-]+(?:\.\w+)*|(?:[\w.-]+\/)*[\w-]+(?:\.[\w-]+)*\.(?:csv|tsv|json|jsonl|parquet|yaml|yml|txt|py|ipynb|pkl|pt|pth|onnx|h5|joblib|zip|gz|bin|safetensors|xlsx))\b/gi;
+const TITLE = /\b(titled|called|named|with the title|entitled)\s+([A-Z][\w-]*(?:\s+(?:[A-Z0-9][\w-]*|v\d[\w.]*))*)/g;
 
 export const MAX_REQUEST = 10_000;
 
@@ -25,6 +27,11 @@ export function prepare(raw: string): Prepared {
     quotes.push((a ?? b ?? c ?? d ?? '').trim());
     return ` ⟦q${quotes.length - 1}⟧ `;
   });
+  // A title keeps its case: "a report titled Churn Experiments".
+  text = text.replace(TITLE, (_m, lead: string, title: string) => {
+    quotes.push(title.trim());
+    return `${lead} ⟦q${quotes.length - 1}⟧ `;
+  });
   text = text.replace(URL, (m) => {
     paths.push(m.replace(/[.)]+$/, ''));
     return ` ⟦p${paths.length - 1}⟧ `;
@@ -36,6 +43,8 @@ export function prepare(raw: string): Prepared {
   text = text
     .toLowerCase()
     .replace(/[’‘]/g, "'")
+    // "roll it back", "roll staging back to v1": one verb.
+    .replace(/\broll(?:s|ing|ed)?\s+((?:[\w⟦⟧]+\s+){0,3}?)back\b/g, 'rollback $1')
     .replace(/\s+/g, ' ')
     .trim();
   return { text, quotes, paths };
