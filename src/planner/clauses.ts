@@ -45,7 +45,9 @@ function numberOf(text: string): number | undefined {
  * Reads "accuracy is above 0.9", "the best f1 >= 85%", "drift is detected" from the start of a
  * text; returns the condition and what follows it.
  */
-export function parseCondition(text: string): { condition: Condition; rest: string } | undefined {
+export function parseCondition(text: string, lastMetric?: string): { condition: Condition; rest: string } | undefined {
+  // "if it's greater than 0.15": the metric the request just named.
+  if (lastMetric !== undefined && /^(?:it|it's|it is|that|this)\b/.test(text)) return parseCondition(text.replace(/^(?:it's|it is|it|that|this)\b\s*(?:is\s+)?/, `${lastMetric} is `));
   const t = text.replace(/^(?:the|its|it'?s|our|model'?s?|validation|test|holdout|cv|mean|average)\s+/g, '').trim();
   const drift = /^(?:data\s+)?drift\s+(?:is\s+|gets\s+|was\s+)?(?:detected|found|present|appears)\b|^(?:there\s+is|there'?s)\s+drift\b|^(?:it|the data)\s+drifts\b/.exec(t);
   if (drift) return { condition: { metric: 'drift_detected', op: '==', value: true, best: false, raw: drift[0] }, rest: t.slice(drift[0].length).trim() };
@@ -86,7 +88,8 @@ export function splitClauses(text: string, actionOf: (t: string) => string | und
   for (const sentence of sentences) {
     const otherwiseParts = pieces(sentence, OTHERWISE, '¦ELSE¦');
     otherwiseParts.forEach((part, partIndex) => {
-      const segments = commaMerge(pieces(part, SEQUENCE, '¦SEQ¦').flatMap((p) => p.split(/,\s*/)), actionOf);
+      // Commas join or part pieces within one step of a sequence, never across a "then".
+      const segments = pieces(part, SEQUENCE, '¦SEQ¦').flatMap((p) => commaMerge(p.split(/,\s*/), actionOf));
       let pendingCondition: Condition | undefined;
       segments.forEach((segment, segIndex) => {
         let s = segment.replace(/^and\s+/, '').trim();
@@ -97,7 +100,7 @@ export function splitClauses(text: string, actionOf: (t: string) => string | und
         let condition: Condition | undefined;
         const start = CONDITION_START.exec(s);
         if (start) {
-          const parsed = parseCondition(s.slice(start[0].length));
+          const parsed = parseCondition(s.slice(start[0].length), lastMetric(out, segments.slice(0, segIndex)));
           if (parsed) {
             condition = parsed.condition;
             s = parsed.rest.replace(/^(?:then|,)\s*/, '').trim();
@@ -154,6 +157,17 @@ export function splitClauses(text: string, actionOf: (t: string) => string | und
     });
   }
   return out;
+}
+
+/** The metric the request named last before a condition that says only "it". */
+function lastMetric(clauses: readonly Clause[], segments: readonly string[]): string | undefined {
+  const text = [...clauses.map((c) => c.text), ...segments].join(' ');
+  let found: { at: number; metric: string } | undefined;
+  for (const metric of METRICS) {
+    const at = text.lastIndexOf(metric);
+    if (at >= 0 && (!found || at > found.at)) found = { at, metric };
+  }
+  return found?.metric;
 }
 
 /** More of the same action with nothing new to act on ("drop rows with nulls and scale the columns"). */

@@ -19,7 +19,7 @@ const EXTRA_CUES: Record<string, string[]> = {
   preprocess: ['preprocess', 'pre-process', 'clean', 'impute', 'imputing', 'normalize', 'normalise', 'scale', 'standardize', 'encode', 'one-hot', 'prepare', 'preprocessing', 'drop rows', 'remove incomplete', 'z-score', 'deduplicate'],
   features: ['features', 'feature', 'feature engineering', 'engineer features', 'featurize', 'create features', 'add features', 'feature selection', 'select features', 'polynomial', 'squared', 'feature crosses', 'interaction terms'],
   split: ['split', 'partition', 'hold out', 'holdout split', 'holdout set', 'train/test split', 'train-test split', 'train test split'],
-  train: ['train', 'fit', 'retrain', 'build a model', 'build a classifier', 'learn', 'training', 'model development', 'baseline', 'baselines', 'build', 'a model'],
+  train: ['train', 'fit', 'retrain', 'build a model', 'build a classifier', 'learn', 'training', 'model development', 'baseline', 'baselines', 'build', 'a model', 'try'],
   tune: ['tune', 'optimize', 'optimise', 'hyperparameter', 'hyperparameters', 'hyper-parameter', 'hpo', 'search', 'sweep', 'bayesian optimization', 'bayesian optimisation', 'grid search', 'random search'],
   evaluate: ['evaluate', 'evaluation', 'eval', 'score', 'assess', 'measure', 'test the model', 'test it', 'validate the model', 'metrics on', 'how well', 'what recall', 'what accuracy', 'what precision', "what's the f1", "what's the accuracy", "what's the precision", "what's the recall", 'what is the accuracy', 'compute accuracy', 'compute'],
   compare: ['compare', 'comparison', 'benchmark', 'contrast', 'which is better', 'significance test', 'statistical test', 't-test', 'wilcoxon', 'mcnemar', 'significantly better', 'rank', 'versus', 'vs'],
@@ -31,10 +31,10 @@ const EXTRA_CUES: Record<string, string[]> = {
 };
 
 /** Words that look like cues but mean something else in the field. */
-const NOT_CUES = /\b(?:test set|test size|test split|% test|test data|paired|train set|training set|training data|train split|the train\b|feature columns?|retr(?:y|ies|ying|ied)|trials?|trails|batch(?:es)?|batch size)\b/g;
+const NOT_CUES = /\b(?:test set|test size|test split|% test|test data|paired|train set|training set|training data|train split|the train\b|feature columns?|retr(?:y|ies|ying|ied)|trials?|trails|batch(?:es)?|batch size|iterations?|try \d+ times|try (?:it )?(?:again|twice|once|three times))\b/g;
 
 /** Verbs that mean little alone: another command named after them wins. */
-const WEAK = /^(?:build|put|compute|a|check|run|make|prepare)$/;
+const WEAK = /^(?:build|put|compute|a|check|run|make|prepare|try)$/;
 
 interface Cue {
   command: string;

@@ -45,6 +45,10 @@ export function prepare(raw: string): Prepared {
     .replace(/[’‘]/g, "'")
     // "roll it back", "roll staging back to v1": one verb.
     .replace(/\broll(?:s|ing|ed)?\s+((?:[\w⟦⟧]+\s+){0,3}?)back\b/g, 'rollback $1')
+    // "a train/test split", "split it into train and test": the split, not training or testing.
+    .replace(/\btrain\s*(?:\/|-|and|\s)\s*test\s+split\b/g, 'split')
+    .replace(/\binto\s+(?:a\s+)?train(?:ing)?\s+(?:and|\/)\s+test(?:ing)?(?:\s+sets?)?\b/g, 'into two parts')
+    .replace(/\b(\d+(?:\.\d+)?)\s*(%|percent)\s+(?:for\s+)?test(?:ing)?\b/g, '$1% holdout')
     .replace(/\s+/g, ' ')
     .trim();
   return { text, quotes, paths };
