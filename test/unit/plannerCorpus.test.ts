@@ -77,7 +77,7 @@ describe('the planner on a labelled corpus of requests', () => {
     const ok = [...byCategory.values()].reduce((n, c) => n + c.ok, 0);
     const accuracy = ok / corpus.length;
     const misses = [...byCategory.values()].flatMap((c) => c.misses);
-    console.log(`planner accuracy ${(accuracy * 100).toFixed(1)}% (${ok}/${corpus.length})\n${lines.join('\n')}${misses.length ? `\nmisses:\n${misses.join('\n')}` : ''}`);
+    process.stdout.write(`planner accuracy ${(accuracy * 100).toFixed(1)}% (${ok}/${corpus.length})\n${lines.join('\n')}${misses.length ? `\nmisses:\n${misses.join('\n')}` : ''}\n`);
     expect(corpus.length).toBeGreaterThanOrEqual(200);
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
   });
