@@ -1,11 +1,12 @@
 /**
- * `npm run bench` (or `node dist/bench/index.js [scheduler|events|controlflow]`): runs the benchmarks, prints a
+ * `npm run bench` (or `node dist/bench/index.js [scheduler|events|controlflow|planner]`): runs the benchmarks, prints a
  * table per benchmark and a Markdown summary for the README's Performance section.
  */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { controlFlowBench } from './controlFlow.js';
 import { eventStoreBench } from './eventStore.js';
+import { plannerBench } from './planner.js';
 import { CLI, ROW_HEADER, machine, markdownTable, printResult, rowCells, type BenchResult } from './lib.js';
 import { schedulerBench } from './scheduler.js';
 
@@ -13,6 +14,7 @@ const BENCHES: { name: string; aliases: string[]; run: () => Promise<BenchResult
   { name: 'scheduler', aliases: ['sched', 'dag'], run: schedulerBench },
   { name: 'events', aliases: ['event', 'store', 'eventstore', 'eventStore'], run: eventStoreBench },
   { name: 'controlflow', aliases: ['foreach', 'retry', 'control'], run: controlFlowBench },
+  { name: 'planner', aliases: ['plan', 'nl'], run: plannerBench },
 ];
 
 async function main(argv: string[]): Promise<number> {

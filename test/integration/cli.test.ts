@@ -50,6 +50,27 @@ describe('the README tour', () => {
     expect(baton(dir, ['vars', 'get', 'staging_version']).stdout).toBe('1\n');
   });
 
+  it('plans and runs a request in plain English; a request missing an answer asks for it', () => {
+    const dir = tempProject();
+    const request = 'train a random forest on iris then evaluate it, and if accuracy is above 0.9 deploy it to staging';
+    const planned = json<{ request: string; confidence: number; clarifications: unknown[]; steps: { id: string; command: string; args: Record<string, unknown>; needs: string[]; if: string | null }[] }>(baton(dir, ['plan', request, '--json']));
+    expect(planned).toMatchObject({ request, clarifications: [] });
+    expect(planned.confidence).toBeGreaterThan(0.5);
+    expect(planned.steps.map((s) => [s.id, s.needs, s.if])).toEqual([
+      ['train', [], null],
+      ['evaluate', ['train'], null],
+      ['deploy', ['evaluate'], 'steps.evaluate.outputs.accuracy > 0.9'],
+    ]);
+    const run = json<{ status: string; steps: { id: string; status: string }[] }>(baton(dir, ['run', request, '--yes', '--json']));
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+
+    const vague = baton(dir, ['run', 'train a knn', '--yes']);
+    expect(vague.code).toBe(2);
+    expect(vague.stderr).toContain('Which dataset should train use?');
+    expect(vague.stderr).toContain('the request needs an answer before it can run');
+  });
+
   it('baton config shows each value and the layer it came from', () => {
     const dir = tempProject({ '.baton/config.yaml': 'parallel: 5\nresources: { gpu: 2 }\n' });
     const r = baton(dir, ['config', '--json'], { BATON_KILL_GRACE: '2s' });
