@@ -46,7 +46,12 @@ const PRODUCES: Record<string, string[]> = {
 
 const ref = (id: string, output: string) => `\${{ steps.${id}.outputs.${output} }}`;
 
-export function assemble(analyzed: readonly AnalyzedClause[], commands: ReadonlyMap<string, CommandDef>, datasetSuggestions: string[]): { steps: PlannedStep[]; clarifications: Clarification[] } {
+export function assemble(
+  analyzed: readonly AnalyzedClause[],
+  commands: ReadonlyMap<string, CommandDef>,
+  datasetSuggestions: string[],
+  requestDataset?: string,
+): { steps: PlannedStep[]; clarifications: Clarification[] } {
   const steps: PlannedStep[] = [];
   const clarifications: Clarification[] = [];
   const counts = new Map<string, number>();
@@ -119,9 +124,16 @@ export function assemble(analyzed: readonly AnalyzedClause[], commands: Readonly
     }
     const given = slots.args.dataset ?? slots.args.source;
     if (given !== undefined) lastDataset = given;
+    // What a data step writes is what the steps after it read: train on the cleaned data, not the raw.
+    const transformed = made.find((s) => ['ingest', 'preprocess', 'features'].includes(s.command) && s.forEach === null);
+    if (transformed) lastDataset = ref(transformed.id, 'path');
   }
 
   shareDatasets(steps);
+  if (requestDataset !== undefined) {
+    for (const step of steps) if (DATA_COMMANDS.has(step.command) && step.args.dataset === undefined) step.args.dataset = requestDataset;
+    for (const step of steps) if (step.command === 'ingest' && step.args.source === undefined) step.args.source = requestDataset;
+  }
   for (const step of steps) {
     const def = commands.get(step.command);
     for (const [name, spec] of Object.entries(def?.args ?? {})) {

@@ -125,7 +125,12 @@ export function splitClauses(text: string, actionOf: (t: string) => string | und
               // "monitor prod and if drift is detected retrain": the action before runs anyway.
               for (const action of splitActions(before, actionOf)) out.push({ text: action.text, parallel: action.parallel || parallel });
               s = after;
-            } else s = before;
+            } else {
+              // "monitor prod daily and retrain if drift is detected": the condition is the last action's.
+              const actions = splitActions(before, actionOf);
+              for (const action of actions.slice(0, -1)) out.push({ text: action.text, parallel: action.parallel || parallel });
+              s = actions[actions.length - 1]?.text ?? before;
+            }
             condition = parsed.condition;
           }
         }

@@ -33,6 +33,9 @@ const EXTRA_CUES: Record<string, string[]> = {
 /** Words that look like cues but mean something else in the field. */
 const NOT_CUES = /\b(?:test set|test size|test split|% test|test data|paired|train set|training set|training data|train split|the train\b|feature columns?|retr(?:y|ies|ying|ied)|trials?|trails|batch(?:es)?|batch size|iterations?|try \d+ times|try (?:it )?(?:again|twice|once|three times))\b/g;
 
+/** Ordinary words a typo check must not take for a cue (complete is not compute). */
+const COMMON = new Set(['complete', 'compete', 'computer', 'template', 'pipeline', 'phases', 'phase', 'complexity', 'increase', 'simple', 'standard', 'automated', 'triggers', 'result', 'results', 'aggregation', 'review', 'repeat', 'reports', 'trains', 'tests', 'tried', 'track', 'trees', 'traffic', 'regression', 'scores', 'stores', 'shape', 'scale', 'stage', 'state', 'steps', 'split', 'split', 'valid', 'values', 'value', 'versions', 'version', 'deployed', 'model', 'models', 'monitored', 'other', 'after', 'better', 'faster', 'latest', 'feature', 'fixture']);
+
 /** Verbs that mean little alone: another command named after them wins. */
 const WEAK = /^(?:build|put|compute|a|check|run|make|prepare|try)$/;
 
@@ -130,7 +133,7 @@ export function cueMatches(clause: string, model: IntentModel): Intent[] {
       const byStem = model.cues.find((c) => c.stem !== undefined && c.stem === s && s.length >= 3);
       if (byStem) match = { command: byStem.command, confidence: 0.85, at: i, by: 'stem' };
     }
-    if (!match && typoDistance(w) > 0 && !/\d/.test(w)) {
+    if (!match && typoDistance(w) > 0 && !/\d/.test(w) && !COMMON.has(w)) {
       let best: { cue: Cue; d: number } | undefined;
       for (const cue of model.cues) {
         const target = cue.words[0] ?? '';

@@ -31,6 +31,10 @@ export const CONFIDENCE_THRESHOLD = 0.5;
 export function planRequest(request: string, ctx: PlannerContext): PlanResult {
   const prepared = prepare(request);
   // For splitting, only a clear cue counts as an action: a bare model name in a list is not one.
+  // "set up automated retraining triggers: monitor production daily and ...": a heading before a
+  // colon that names no file frames the request; what follows it is the request.
+  const colon = /^([^:⟦]{3,80}):\s*(.+)$/.exec(prepared.text);
+  if (colon && detectIntent(colon[2] ?? '', ctx.model)) prepared.text = colon[2] ?? prepared.text;
   const clauses = splitClauses(prepared.text, (t) => {
     const intent = detectIntent(t, ctx.model);
     return intent && intent.by !== 'classifier' ? intent.command : undefined;
@@ -56,7 +60,9 @@ export function planRequest(request: string, ctx: PlannerContext): PlanResult {
     }
     analyzed.push({ clause, intent, slots });
   }
-  const { steps, clarifications } = assemble(analyzed, ctx.commands, ctx.datasets);
+  // The one dataset a request names is every data step's, unless a step says otherwise.
+  const named = [...new Set([...prepared.text.matchAll(/⟦p(\d+)⟧/g)].map((m) => prepared.paths[Number(m[1])] ?? '').filter((p) => /\.(?:csv|tsv|jsonl?|parquet)$/.test(p)))];
+  const { steps, clarifications } = assemble(analyzed, ctx.commands, ctx.datasets, named.length === 1 ? named[0] : undefined);
   let confidence = analyzed.length ? Math.min(...analyzed.map((a) => a.intent.confidence)) : 0;
   confidence *= 0.8 ** unknown.length;
   if (clarifications.length) confidence *= 0.9;

@@ -206,7 +206,6 @@ export function extractSlots(command: string, text: string, prepared: Prepared):
     else if (/\brolling\b/.test(text)) args.strategy = 'rolling';
     const percent = /(\d+(?:\.\d+)?)\s*(?:%|percent)/.exec(text);
     if (percent) args.percent = Number(percent[1]);
-    if (paths[0] !== undefined) args.model = paths[0];
   }
   if (command === 'rollback') {
     const version = /\bversion\s+(v?\d+(?:\.\d+)*)\b|\b(v\d+(?:\.\d+)*)\b/.exec(text);

@@ -49,6 +49,13 @@ export function prepare(raw: string): Prepared {
     .replace(/\btrain\s*(?:\/|-|and|\s)\s*test\s+split\b/g, 'split')
     .replace(/\binto\s+(?:a\s+)?train(?:ing)?\s+(?:and|\/)\s+test(?:ing)?(?:\s+sets?)?\b/g, 'into two parts')
     .replace(/\b(\d+(?:\.\d+)?)\s*(%|percent)\s+(?:for\s+)?test(?:ing)?\b/g, '$1% holdout')
+    // "orchestrate a complete pipeline with preprocessing, training and evaluation phases":
+    // the phases are the request; the words that frame them are not.
+    .replace(
+      /(?:^|(?<=[.;]\s))(?:please\s+)?(?:(?:orchestrate|set up|build|create|run|design|make|give me|i need|i want|do)\s+(?:a|an|the|my|our)?|(?:a|an|the|my|our)(?=\s))\s*(?:[\w-]+\s+){0,4}?(?:pipeline|workflow|loop|process)\b((?:\s+(?:on|for)\s+⟦p\d+⟧)?)[^.;:⟦]*?\bwith\b(?:\s+(?:the\s+)?(?:following\s+)?(?:phases|stages|steps))?\s*:?\s*/g,
+      (_m, on: string) => (on ? `${on.trim()} ` : ''),
+    )
+    .replace(/\s+(?:phases|stages)\b/g, '')
     .replace(/\s+/g, ' ')
     .trim();
   return { text, quotes, paths };
