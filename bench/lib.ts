@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 /** The package root (bench/ is compiled to dist/bench/, so two levels up from here). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built CLI the benchmarks spawn. */
-export const CLI = join(ROOT, 'dist', 'baton.mjs');
+export const CLI = join(ROOT, 'dist', 'bin', 'cli.js');
 
 /** One row of a result table; `baseline` and `ratio` stay empty when the baseline is missing. */
 export interface Row {

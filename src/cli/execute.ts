@@ -15,7 +15,13 @@ import { progressLine } from './progress.js';
 import { exitCodeFor, failedLogs, runHeadline, runJson, stepTable } from './summary.js';
 
 /** An engine for a run, wired to this project's store, executor and hooks. */
-export async function createEngine(project: Project, store: Store, log: EventLog, stored: StoredPlan): Promise<{ engine: RunEngine; executor: LocalExecutor }> {
+export async function createEngine(
+  project: Project,
+  store: Store,
+  log: EventLog,
+  stored: StoredPlan,
+  onOutput?: (step: string, line: string) => void,
+): Promise<{ engine: RunEngine; executor: LocalExecutor }> {
   const history = await new RunRepository(store).durationHistory();
   const executor = new LocalExecutor();
   const deps = {
@@ -27,7 +33,8 @@ export async function createEngine(project: Project, store: Store, log: EventLog
     breakers: new BreakerRepository(store),
     runHook: (argv: readonly string[], env: Record<string, string>) => runHook(argv, env, project.dir),
   };
-  return { engine: new RunEngine(deps, log, stored, { parallel: project.config.config.parallel, history }), executor };
+  const options = { parallel: project.config.config.parallel, history, ...(onOutput ? { onOutput } : {}) };
+  return { engine: new RunEngine(deps, log, stored, options), executor };
 }
 
 export function printProgress(log: EventLog): void {
@@ -49,8 +56,11 @@ export async function executeRun(
   mode: 'start' | 'resume',
   opts: CliOptions,
 ): Promise<number> {
-  const { engine, executor } = await createEngine(project, store, log, stored);
-  if (!opts.json) printProgress(log);
+  // On a terminal, the live view; in a pipe or CI, plain lines (no escape codes).
+  const live = !opts.json && process.stdout.isTTY && process.env.TERM !== 'dumb' ? await import('../ui/live/mount.js') : undefined;
+  const view = live?.mountLiveView(log, project.config.config.parallel);
+  const { engine, executor } = await createEngine(project, store, log, stored, view ? (step, line) => view.output(step, line) : undefined);
+  if (!opts.json && !view) printProgress(log);
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
@@ -72,6 +82,7 @@ export async function executeRun(
   } finally {
     for (const s of signals) process.off(s, onSignal);
     executor.dispose();
+    view?.stop();
   }
   const status = effectiveStatus(state, ownerAlive);
   printOutcome(state, status, opts);

@@ -44,6 +44,8 @@ export interface VariableStore {
 
 export interface EngineOptions {
   parallel: number;
+  /** Every line of every step's output, for a live view (the log file has them all too). */
+  onOutput?: (step: string, line: string) => void;
   /** Mean past duration per command (ms), for critical-path priorities. */
   history: ReadonlyMap<string, number>;
 }
@@ -413,7 +415,10 @@ export class RunEngine {
     this.launches.push(() => {
       const handle = this.deps.executor.start(spec, {
         onSpawn: (pid) => this.log.append({ type: 'step.spawned', step: id, attempt, pid }),
-        onLine: (line) => this.relay.line(id, attempt, line),
+        onLine: (line) => {
+          this.relay.line(id, attempt, line);
+          this.opts.onOutput?.(id, line);
+        },
       });
       active.handle = handle;
       handle.result.then(

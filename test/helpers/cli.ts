@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The built CLI: integration tests run what a user runs (`npm test` builds first). */
-export const CLI = join(ROOT, 'dist/baton.mjs');
+export const CLI = join(ROOT, 'dist/bin/cli.js');
 
 export interface CliResult {
   code: number | null;

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CLI, tempProject, waitFor } from '../helpers/cli.js';
+
+// The real terminal UI, driven through tmux as a person would see it. `.ci/run` installs tmux.
+const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+const screen = (session: string) => tmux('capture-pane', '-p', '-t', session);
+
+describe('baton run in a terminal', () => {
+  it('shows the live view (panes with progress, counts, step list), then the summary', async () => {
+    const dir = tempProject({
+      'p.yaml': `name: live-demo
+steps:
+  - id: prep
+    run: [sh, -c, 'for i in 1 2 3 4 5 6 7 8; do echo "::progress $i/8 rows"; echo "prepared batch $i"; sleep 0.25; done']
+  - id: report
+    run: [echo, done]
+    needs: [prep]
+`,
+    });
+    const session = `baton-e2e-${process.pid}`;
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', `cd ${dir} && XDG_CONFIG_HOME=${dir}/.xdg node ${CLI} run p.yaml --yes; sleep 60`);
+    try {
+      await waitFor(() => /prep on shell ▶ running/.test(screen(session)), 20_000, 'the pane of prep');
+      await waitFor(() => /prepared batch \d/.test(screen(session)), 10_000, 'the output of prep in its pane');
+      const running = screen(session);
+      expect(running).toMatch(/live-demo 0\/2 done/);
+      expect(running).not.toContain('::progress');
+      await waitFor(() => /█+░* \d\/8 rows/.test(screen(session)), 10_000, 'the progress bar');
+      await waitFor(() => /run [0-9a-f]{8} succeeded/.test(screen(session)), 30_000, 'the summary');
+      const done = screen(session);
+      expect(done).toMatch(/step\s+command\s+agent\s+status/);
+      expect(done).toMatch(/✔ report\s+run:echo/);
+    } finally {
+      tmux('kill-session', '-t', session);
+    }
+  });
+});
