@@ -39,6 +39,9 @@ function usage(): string {
     '',
     ...SUBCOMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
     '',
+    '  baton                                  the interactive REPL (on a terminal)',
+    '  baton "REQUEST" [--yes]                plan a request in plain English; run it with --yes',
+    '',
     'Options: --dir DIR (the project holding .baton/, default .)  --json  --yes  --parallel N  --debug',
   ].join('\n');
 }
@@ -59,16 +62,22 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [name, ...rest] = positionals;
+  const opts: CliOptions = { dir: resolve(values.dir ?? '.'), json: values.json, yes: values.yes, debug: values.debug };
+  if (name === undefined && !values.help && process.stdin.isTTY && process.stdout.isTTY) {
+    // The REPL loads Ink and React only when it is wanted.
+    const { startRepl } = await import('./ui/repl.js');
+    return startRepl(opts);
+  }
   if (values.help || name === undefined || name === 'help') {
     process.stdout.write(`${usage()}\n`);
     return 0;
   }
-  const command = SUBCOMMANDS.find((c) => c.name === name);
+  const command = SUBCOMMANDS.find((c) => c.name === name) ?? (name.includes(' ') ? runCommand : undefined);
+  if (command === runCommand && name !== 'run') rest.unshift(name);
   if (!command) {
     const hint = didYouMean(name, SUBCOMMANDS.map((c) => c.name));
     throw new ValidationError(`unknown command "${name}"${hint ? ` (${hint})` : ''}`, [], '`baton --help` lists the commands');
   }
-  const opts: CliOptions = { dir: resolve(values.dir ?? '.'), json: values.json, yes: values.yes, debug: values.debug };
   const parallel = positiveInt('parallel', values.parallel);
   const attempt = positiveInt('attempt', values.attempt);
   const limit = positiveInt('limit', values.limit);

@@ -1,0 +1,185 @@
+import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
+import TextInput from 'ink-text-input';
+import { useRef, useState } from 'react';
+import { errorMessage, isBatonError } from '../core/errors.js';
+import { complete, findSlashCommand, parseSlashCommand } from './commands/index.js';
+import type { CommandResult } from './commands/types.js';
+import type { Proposal, SessionController } from './controller.js';
+import { initialLive, liveReducer, type LiveState } from './live/liveState.js';
+import { LiveView } from './live/LiveView.js';
+
+interface Item {
+  id: number;
+  kind: 'user' | 'info' | 'error' | 'plan' | 'summary';
+  text: string;
+}
+
+type Mode = { kind: 'input' } | { kind: 'confirm'; proposal: Required<Proposal> } | { kind: 'running' } | { kind: 'busy' };
+
+const PREFIX: Record<Item['kind'], string> = { user: '› ', info: '', error: '✖ ', plan: '', summary: '' };
+const COLOR: Partial<Record<Item['kind'], string>> = { user: 'cyan', error: 'red' };
+
+/**
+ * The REPL: a transcript of finished items (committed once, in <Static>), and a live region below it
+ * that is the input line, a plan waiting for approval, or the live view of a running plan.
+ */
+export function App({ controller }: { controller: SessionController }) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const [items, setItems] = useState<Item[]>([{ id: 0, kind: 'info', text: `Baton in ${controller.project.dir}. Type a request in plain English, or /help.` }]);
+  const [mode, setMode] = useState<Mode>({ kind: 'input' });
+  const [input, setInput] = useState('');
+  const [live, setLive] = useState<LiveState | undefined>();
+  const history = useRef<string[]>([]);
+  const cursor = useRef(-1);
+  const nextId = useRef(1);
+
+  const add = (kind: Item['kind'], text: string) => {
+    const id = nextId.current++;
+    setItems((xs) => [...xs, { id, kind, text }]);
+  };
+
+  const propose = (text: string, askToRun: boolean) => {
+    let proposal: Proposal;
+    try {
+      proposal = controller.propose(text);
+    } catch (e) {
+      add('error', isBatonError(e) ? `${e.message}${e.hint ? `\n  ${e.hint}` : ''}` : errorMessage(e));
+      return;
+    }
+    add('plan', proposal.text);
+    if (askToRun && proposal.plan) setMode({ kind: 'confirm', proposal: proposal as Required<Proposal> });
+  };
+
+  const startRun = (proposal: Required<Proposal>) => {
+    setMode({ kind: 'running' });
+    let state: LiveState | undefined;
+    const pending = new Map<string, string[]>();
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      timer = undefined;
+      if (!state) return;
+      for (const [step, lines] of pending) state = liveReducer(state, { type: 'lines', step, lines });
+      pending.clear();
+      setLive(liveReducer(state, { type: 'tick', now: Date.now() }));
+    };
+    const schedule = () => {
+      timer ??= setTimeout(flush, 33);
+    };
+    controller
+      .run(proposal.plan, {
+        event: (e, run) => {
+          state = liveReducer(state ?? initialLive(run), { type: 'event', event: e, run });
+          schedule();
+        },
+        output: (step, line) => {
+          const lines = pending.get(step);
+          if (lines) lines.push(line);
+          else pending.set(step, [line]);
+          schedule();
+        },
+      })
+      .then(
+        ({ summary }) => {
+          clearTimeout(timer);
+          setLive(undefined);
+          add('summary', summary);
+          void controller.record('baton', summary);
+          setMode({ kind: 'input' });
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          setLive(undefined);
+          add('error', errorMessage(e));
+          setMode({ kind: 'input' });
+        },
+      );
+  };
+
+  const apply = (result: CommandResult) => {
+    if (result.kind === 'message') add('info', result.text);
+    else if (result.kind === 'plan') propose(result.request, result.run);
+    else if (result.kind === 'clear') setItems([]);
+    else exit();
+  };
+
+  const submit = (raw: string) => {
+    const text = raw.trim();
+    setInput('');
+    cursor.current = -1;
+    if (!text) return;
+    history.current = [text, ...history.current.filter((h) => h !== text)].slice(0, 200);
+    add('user', text);
+    void controller.record('user', text);
+    const slash = parseSlashCommand(text);
+    if (!slash) {
+      propose(text, true);
+      return;
+    }
+    const found = findSlashCommand(slash.name);
+    if ('error' in found) {
+      add('error', found.error);
+      return;
+    }
+    setMode({ kind: 'busy' });
+    Promise.resolve(found.command.action(slash.args, controller)).then(
+      (r) => {
+        setMode({ kind: 'input' });
+        apply(r);
+      },
+      (e: unknown) => {
+        setMode({ kind: 'input' });
+        add('error', isBatonError(e) ? e.message : errorMessage(e));
+      },
+    );
+  };
+
+  useInput((ch, key) => {
+    if (mode.kind === 'confirm') {
+      if (ch === 'y' || ch === 'Y' || key.return) startRun(mode.proposal);
+      else if (ch === 'n' || ch === 'N' || key.escape) {
+        add('info', 'not run');
+        setMode({ kind: 'input' });
+      }
+      return;
+    }
+    if (mode.kind !== 'input') return;
+    if (key.ctrl && ch === 'd') exit();
+    else if (key.upArrow && history.current.length) {
+      cursor.current = Math.min(history.current.length - 1, cursor.current + 1);
+      setInput(history.current[cursor.current] ?? '');
+    } else if (key.downArrow) {
+      cursor.current = Math.max(-1, cursor.current - 1);
+      setInput(cursor.current < 0 ? '' : (history.current[cursor.current] ?? ''));
+    } else if (key.tab) {
+      const options = complete(input);
+      if (options.length === 1) setInput(`${options[0] ?? ''} `);
+      else if (options.length > 1) add('info', options.join('  '));
+    }
+  });
+
+  return (
+    <>
+      <Static items={items}>
+        {(item) => (
+          <Text key={item.id} color={COLOR[item.kind]}>
+            {PREFIX[item.kind]}
+            {item.text}
+          </Text>
+        )}
+      </Static>
+      {mode.kind === 'running' && live ? <LiveView live={live} columns={stdout.columns || 100} rows={Math.max(10, (stdout.rows || 30) - 2)} maxPanes={controller.project.config.config.parallel} /> : null}
+      {mode.kind === 'confirm' ? (
+        <Text>
+          Run it? <Text bold>(y)</Text>es / <Text bold>(n)</Text>o
+        </Text>
+      ) : null}
+      {mode.kind === 'input' ? (
+        <Box>
+          <Text color="cyan">› </Text>
+          <TextInput value={input} onChange={setInput} onSubmit={submit} placeholder="train a random forest on iris, then evaluate it" />
+        </Box>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,9 @@
+import type { SlashCommand } from './types.js';
+
+export const runCommand: SlashCommand = {
+  name: 'run',
+  aliases: [],
+  usage: '/run TEXT|FILE',
+  description: 'plan a request or a plan file, and ask to run it',
+  action: (args) => (args.trim() ? { kind: 'plan', request: args.trim(), run: true } : { kind: 'message', text: 'usage: /run examples/pipeline.yaml, or /run train a random forest on iris' }),
+};

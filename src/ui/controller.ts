@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { createdEvent, type RunEvent } from '../core/events.js';
+import type { ResolvedPlan } from '../core/planCheck.js';
+import { effectiveStatus, emptyRun, type RunState } from '../core/runState.js';
+import { ownerAlive } from '../engine/ownership.js';
+import type { CliOptions, Project } from '../cli/context.js';
+import { loadProject } from '../cli/context.js';
+import { createEngine } from '../cli/execute.js';
+import { ago, colorStatus, table } from '../cli/format.js';
+import { renderPlan } from '../cli/planView.js';
+import { blocking, planFrom, questions, stepLines } from '../cli/request.js';
+import { failedLogs, runHeadline, stepTable } from '../cli/summary.js';
+import { rowStatus } from '../cli/commands/runs.js';
+import { EventLog } from '../store/eventLog.js';
+import { openStore, type Store } from '../store/open.js';
+import { RunRepository } from '../store/runs.js';
+
+export interface Proposal {
+  text: string;
+  /** Set when the plan can run as it is. */
+  plan?: { plan: ResolvedPlan; source: string; baseDir: string };
+}
+
+export interface RunWatcher {
+  event(e: RunEvent, state: RunState): void;
+  output(step: string, line: string): void;
+}
+
+/**
+ * What the REPL asks of Baton: plans, runs, listings, and the session's record in SQLite. The UI
+ * renders what this returns and sends it intents; it never runs a process itself.
+ */
+export class SessionController {
+  readonly sessionId: string;
+  private lastRun: string | undefined;
+
+  private constructor(
+    readonly project: Project,
+    private readonly store: Store,
+  ) {
+    this.sessionId = randomBytes(4).toString('hex');
+  }
+
+  static async open(opts: CliOptions): Promise<SessionController> {
+    const project = loadProject(opts);
+    const store = await openStore(project.dir, { create: true });
+    const c = new SessionController(project, store);
+    await store.db.insertInto('sessions').values({ id: c.sessionId, created_at: Date.now(), title: null, project_dir: project.dir }).execute();
+    return c;
+  }
+
+  async record(role: 'user' | 'baton', content: string): Promise<void> {
+    await this.store.db.insertInto('messages').values({ session_id: this.sessionId, role, content, created_at: Date.now() }).execute();
+  }
+
+  /** A plan for a request or a plan file, shown as a tree, with what the planner asks back. */
+  propose(text: string): Proposal {
+    const planned = planFrom(text.split(/\s+/), this.project, process.cwd());
+    if (planned.kind === 'file') return { text: renderPlan(planned.plan, new Map()), plan: { plan: planned.plan, source: planned.source, baseDir: planned.baseDir } };
+    const r = planned.result;
+    const body = planned.plan ? renderPlan(planned.plan, new Map()) : stepLines(r);
+    const asks = r.clarifications.length ? `\n${questions(r)}` : '';
+    const out: Proposal = { text: `${body}${asks}` };
+    if (planned.plan && !blocking(r)) out.plan = { plan: planned.plan, source: 'request', baseDir: planned.baseDir };
+    return out;
+  }
+
+  /** Runs a plan to its end; the watcher sees every event and output line. Returns the summary text. */
+  async run(p: NonNullable<Proposal['plan']>, watch: RunWatcher): Promise<{ state: RunState; summary: string }> {
+    const runs = new RunRepository(this.store);
+    const runId = await runs.createRun({ plan: p.plan, source: p.source, baseDir: p.baseDir }, this.sessionId);
+    this.lastRun = runId;
+    const log = new EventLog(this.store, emptyRun(runId));
+    log.subscribe((e, state) => watch.event(e, state));
+    log.append(createdEvent(p.plan));
+    const { engine, executor } = await createEngine(this.project, this.store, log, p, (step, line) => watch.output(step, line));
+    try {
+      const state = await engine.execute('start');
+      const status = effectiveStatus(state, ownerAlive);
+      const logs = failedLogs(state);
+      return { state, summary: `${stepTable(state)}${logs ? `\n${logs}` : ''}\n${runHeadline(state, status)}` };
+    } finally {
+      executor.dispose();
+    }
+  }
+
+  async runsText(): Promise<string> {
+    const rows = await new RunRepository(this.store).listRuns(10);
+    if (rows.length === 0) return 'no runs yet: type a request, or /run FILE';
+    return table(['run', 'name', 'status', 'created'], rows.map((r) => [r.id, r.name, colorStatus(rowStatus(r)), ago(r.created_at)]));
+  }
+
+  async statusText(id?: string): Promise<string> {
+    const runs = new RunRepository(this.store);
+    const target = id ?? this.lastRun ?? (await runs.listRuns(1))[0]?.id;
+    if (target === undefined) return 'no runs yet';
+    const row = await runs.findRun(target);
+    const state = runs.loadState(row.id);
+    return `${stepTable(state)}\n${runHeadline(state, effectiveStatus(state, ownerAlive))}`;
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}

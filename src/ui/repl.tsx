@@ -1,0 +1,16 @@
+import { render } from 'ink';
+import type { CliOptions } from '../cli/context.js';
+import { App } from './App.js';
+import { SessionController } from './controller.js';
+
+/** `baton` on a terminal: the REPL, until /quit or Ctrl-D. */
+export async function startRepl(opts: CliOptions): Promise<number> {
+  const controller = await SessionController.open(opts);
+  try {
+    const app = render(<App controller={controller} />, { exitOnCtrlC: true });
+    await app.waitUntilExit();
+    return 0;
+  } finally {
+    await controller.close();
+  }
+}

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CLI, tempProject, waitFor } from '../helpers/cli.js';
+
+const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+const screen = (session: string) => tmux('capture-pane', '-p', '-S', '-200', '-t', session);
+/** Types like a person: the text, then Enter on its own (a pasted line with a newline is not a submit). */
+async function type(session: string, text: string): Promise<void> {
+  tmux('send-keys', '-t', session, '-l', text);
+  await new Promise((r) => setTimeout(r, 300));
+  tmux('send-keys', '-t', session, 'Enter');
+}
+
+describe('the REPL in a real terminal', () => {
+  it('help, a request planned, approved and run with a summary, then /quit', async () => {
+    const dir = tempProject();
+    const session = `baton-repl-${process.pid}`;
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `cd ${dir} && XDG_CONFIG_HOME=${dir}/.xdg node ${CLI}; echo BATON-EXITED-$?; sleep 60`);
+    try {
+      await waitFor(() => screen(session).includes('Type a request in plain English, or /help.'), 20_000, 'the welcome line');
+      await new Promise((r) => setTimeout(r, 500));
+      await type(session, '/help');
+      await waitFor(() => /\/runs\s+the runs of this project/.test(screen(session)), 10_000, 'the help');
+      await type(session, 'train a decision tree on iris then evaluate it');
+      await waitFor(() => screen(session).includes('Run it? (y)es / (n)o'), 10_000, 'the approval question');
+      expect(screen(session)).toMatch(/★ critical path: train → evaluate/);
+      tmux('send-keys', '-t', session, 'y');
+      await waitFor(() => /run [0-9a-f]{8} succeeded/.test(screen(session)), 30_000, 'the run summary');
+      expect(screen(session)).toMatch(/✔ evaluate\s+evaluate\s+evaluator\s+succeeded/);
+      await type(session, '/stauts');
+      await waitFor(() => screen(session).includes('unknown command /stauts (did you mean "/status"?)'), 10_000, 'the did-you-mean');
+      await type(session, '/quit');
+      await waitFor(() => screen(session).includes('BATON-EXITED-0'), 10_000, 'baton to exit');
+    } finally {
+      tmux('kill-session', '-t', session);
+    }
+  });
+});
