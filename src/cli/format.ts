@@ -1,5 +1,4 @@
 import { formatDuration } from '../core/duration.js';
-import type { StepStatus } from '../core/events.js';
 
 /** Colour only on a terminal, and never when NO_COLOR is set (no-color.org). */
 export const useColor = Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
@@ -12,16 +11,6 @@ export const dim = paint(2);
 export const bold = paint(1);
 export const cyan = paint(36);
 
-export const STATUS_ICON: Record<StepStatus, string> = {
-  pending: '·',
-  running: '▶',
-  retrying: '⟳',
-  succeeded: '✔',
-  failed: '✖',
-  skipped: '⤼',
-  cancelled: '■',
-  interrupted: '!',
-};
 
 export function colorStatus(status: string): string {
   if (status === 'succeeded') return green(status);

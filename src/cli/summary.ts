@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { formatDuration } from '../core/duration.js';
-import type { RunStatus } from '../core/events.js';
+import { STATUS_ICON, type RunStatus } from '../core/events.js';
 import { countByStatus, type RunState } from '../core/runState.js';
-import { briefOutputs, colorStatus, dim, red, STATUS_ICON, table } from './format.js';
+import { briefOutputs, colorStatus, dim, red, table } from './format.js';
 
 export interface RunJson {
   run: string;

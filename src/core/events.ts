@@ -20,6 +20,18 @@ export type StepStatus =
 
 export const FINISHED_STEP: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
+/** One glyph per step status, the same in plain lines, tables and the live view. */
+export const STATUS_ICON: Record<StepStatus, string> = {
+  pending: '·',
+  running: '▶',
+  retrying: '⟳',
+  succeeded: '✔',
+  failed: '✖',
+  skipped: '⤼',
+  cancelled: '■',
+  interrupted: '!',
+};
+
 export interface StepSummary {
   id: string;
   command?: string;

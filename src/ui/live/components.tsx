@@ -1,19 +1,9 @@
 import { Box, Text } from 'ink';
 import { formatDuration } from '../../core/duration.js';
-import type { StepStatus } from '../../core/events.js';
+import { STATUS_ICON, type StepStatus } from '../../core/events.js';
 import { countByStatus, type RunState, type StepState } from '../../core/runState.js';
 import type { Pane } from './liveState.js';
 
-const ICON: Record<StepStatus, string> = {
-  pending: '·',
-  running: '▶',
-  retrying: '⟳',
-  succeeded: '✔',
-  failed: '✖',
-  skipped: '⤼',
-  cancelled: '■',
-  interrupted: '!',
-};
 const COLOR: Partial<Record<StepStatus, string>> = { running: 'cyan', retrying: 'yellow', succeeded: 'green', failed: 'red', cancelled: 'red', interrupted: 'yellow', skipped: 'gray', pending: 'gray' };
 
 /** `7/12 done  ✔ 6  ✖ 1  ⟳ 1  ▶ 3`: the run at a glance. */
@@ -59,7 +49,7 @@ export function StepPane({ pane, step, now, height, width }: { pane: Pane; step:
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={COLOR[status] ?? 'cyan'} width={width} paddingX={1}>
       <Text wrap="truncate">
-        <Text bold>{pane.step}</Text> <Text color="gray">on {pane.agent}</Text> <Text color={COLOR[status] ?? 'cyan'}>{ICON[status]} {status}</Text>{' '}
+        <Text bold>{pane.step}</Text> <Text color="gray">on {pane.agent}</Text> <Text color={COLOR[status] ?? 'cyan'}>{STATUS_ICON[status]} {status}</Text>{' '}
         <Text color="gray">
           {formatDuration(now - pane.startedAt)}
           {pane.attempt > 1 ? ` · attempt ${pane.attempt}` : ''}
@@ -86,7 +76,7 @@ export function StepList({ run, now, limit }: { run: RunState; now: number; limi
       {shown.map((s) => (
         <Text key={s.id} wrap="truncate">
           <Text color={COLOR[s.status] ?? 'white'}>
-            {ICON[s.status]} {s.id}
+            {STATUS_ICON[s.status]} {s.id}
           </Text>
           <Text color="gray"> {detail(s, now)}</Text>
         </Text>
