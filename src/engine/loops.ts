@@ -103,3 +103,10 @@ export function groupResult(parent: StepState, children: readonly StepState[], o
     return { type: 'step.failed', step: parent.id, attempt: 0, exitCode: null, signal: null, error: `outputs: ${errorMessage(e)}`, durationMs, errorClass: 'permanent' };
   }
 }
+
+/** The cross-workflow variables a step exports once it has succeeded (its `export:`, evaluated), if any. */
+export function exportedValues(step: ResolvedStep, outputs: Record<string, unknown>, ctx: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (Object.keys(step.export).length === 0) return undefined;
+  const steps = { ...(ctx.steps as Record<string, unknown>), [step.id]: { outputs, status: 'succeeded' } };
+  return substituteDeep(step.export, { ...ctx, steps }) as Record<string, unknown>;
+}

@@ -3,7 +3,9 @@ import type { ResolvedStep } from '../core/planCheck.js';
 import type { RunState } from '../core/runState.js';
 import type { Executor, StepSpec } from '../executors/executor.js';
 import type { EventLog } from '../store/eventLog.js';
+import { prepareAttempt, type AttemptSetting } from './attempt.js';
 import { restoreCheckpoint } from './checkpoints.js';
+import type { ContextInput } from './stepInputs.js';
 import type { RunPaths } from './workspace.js';
 
 export interface RollbackDeps {
@@ -13,6 +15,14 @@ export interface RollbackDeps {
   executor: Executor;
   /** The process of a step's undo, its expressions able to read the step's own outputs. */
   prepareUndo(step: ResolvedStep): StepSpec;
+}
+
+/** The process of a step's undo: like an attempt, with its files named `<step>.undo.*`. */
+export function undoSpec(step: ResolvedStep, input: ContextInput, setting: AttemptSetting): StepSpec {
+  const undo = step.undoStep as ResolvedStep;
+  const { spec } = prepareAttempt(undo, input, 0, setting);
+  const file = (kind: 'log' | 'outputs' | 'pid' | 'exit') => setting.paths.attemptFile(step.id, 'undo', kind);
+  return { ...spec, logPath: file('log'), outputPath: file('outputs'), pidFile: file('pid'), exitFile: file('exit'), env: { ...spec.env, BATON_ATTEMPT: 'undo', BATON_OUTPUT: file('outputs') } };
 }
 
 /** The steps a rollback undoes, latest first: those that succeeded after `to` (all, without it) and have an undo. */

@@ -1,4 +1,4 @@
-import type { VariableStore } from '../engine/engine.js';
+import type { VariableStore } from '../engine/deps.js';
 import { storeError, type Store } from './open.js';
 
 export interface VariableRow {

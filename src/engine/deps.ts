@@ -1,0 +1,42 @@
+import type { Executor, RunningStep } from '../executors/executor.js';
+import type { Config } from '../registry/config.js';
+import type { BreakerBook } from './breakers.js';
+
+/** What the engine is given: where steps run, the configuration, and the stores it reads and writes. */
+export interface EngineDeps {
+  executor: Executor;
+  config: Config;
+  projectDir: string;
+  /** Baton's own environment; steps see only the allowlisted part of it. */
+  env: NodeJS.ProcessEnv;
+  /** Cross-workflow variables, kept by the store. */
+  variables: VariableStore;
+  /** Circuit breakers, kept by the store across runs. */
+  breakers: BreakerBook;
+  /** Runs a notification hook (argv) with the event in its environment. */
+  runHook(argv: readonly string[], env: Record<string, string>): Promise<{ exitCode: number | null; error?: string }>;
+}
+
+export interface VariableStore {
+  all(): Record<string, unknown>;
+  set(name: string, value: unknown, runId: string): void;
+}
+
+export interface EngineOptions {
+  parallel: number;
+  /** Every line of every step's output, for a live view (the log file has them all too). */
+  onOutput?: (step: string, line: string) => void;
+  /** Mean past duration per command (ms), for critical-path priorities. */
+  history: ReadonlyMap<string, number>;
+}
+
+/** A step this session has started: its slots, its process, and what its attempt ran with. */
+export interface Active {
+  /** Set once the process is launched, right after its start is recorded. */
+  handle?: RunningStep;
+  agent: string;
+  resources: readonly string[];
+  /** The attempt's arguments and timeout, as self-healing may change them. */
+  args: Record<string, unknown>;
+  timeoutMs: number | undefined;
+}
