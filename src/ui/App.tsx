@@ -30,7 +30,8 @@ export function App({ controller }: { controller: SessionController }) {
   const [mode, setMode] = useState<Mode>({ kind: 'input' });
   const [input, setInput] = useState('');
   const [live, setLive] = useState<LiveState | undefined>();
-  const history = useRef<string[]>([]);
+  const history = useRef<string[]>(controller.loadHistory());
+  const interrupts = useRef(0);
   const cursor = useRef(-1);
   const nextId = useRef(1);
 
@@ -85,6 +86,7 @@ export function App({ controller }: { controller: SessionController }) {
           setLive(undefined);
           add('summary', summary);
           void controller.record('baton', summary);
+          interrupts.current = 0;
           setMode({ kind: 'input' });
         },
         (e: unknown) => {
@@ -108,7 +110,8 @@ export function App({ controller }: { controller: SessionController }) {
     setInput('');
     cursor.current = -1;
     if (!text) return;
-    history.current = [text, ...history.current.filter((h) => h !== text)].slice(0, 200);
+    history.current = [text, ...history.current.filter((h) => h !== text)].slice(0, 500);
+    controller.saveHistory(history.current);
     add('user', text);
     void controller.record('user', text);
     const slash = parseSlashCommand(text);
@@ -135,6 +138,25 @@ export function App({ controller }: { controller: SessionController }) {
   };
 
   useInput((ch, key) => {
+    if (key.ctrl && ch === 'c') {
+      interrupts.current++;
+      if (mode.kind === 'running') {
+        // The first Ctrl-C cancels the run cleanly (it can be resumed); the next kills it.
+        const hard = interrupts.current > 1;
+        controller.cancel(hard);
+        add('info', hard ? 'killing the run now' : `cancelling run ${controller.runId ?? ''}: its steps are stopped and it can be resumed (baton resume ${controller.runId ?? 'RUN'}); Ctrl-C again kills at once`);
+      } else if (mode.kind === 'confirm') {
+        add('info', 'not run');
+        setMode({ kind: 'input' });
+        interrupts.current = 0;
+      } else if (input) {
+        setInput('');
+        interrupts.current = 0;
+      } else if (interrupts.current > 1) exit();
+      else add('info', 'press Ctrl-C again to quit (or type /quit)');
+      return;
+    }
+    interrupts.current = 0;
     if (mode.kind === 'confirm') {
       if (ch === 'y' || ch === 'Y' || key.return) startRun(mode.proposal);
       else if (ch === 'n' || ch === 'N' || key.escape) {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createdEvent, type RunEvent } from '../core/events.js';
 import type { ResolvedPlan } from '../core/planCheck.js';
 import { effectiveStatus, emptyRun, type RunState } from '../core/runState.js';
@@ -14,6 +16,9 @@ import { rowStatus } from '../cli/commands/runs.js';
 import { EventLog } from '../store/eventLog.js';
 import { openStore, type Store } from '../store/open.js';
 import { RunRepository } from '../store/runs.js';
+import { stateDir } from '../registry/paths.js';
+
+const HISTORY = 500;
 
 export interface Proposal {
   text: string;
@@ -33,6 +38,7 @@ export interface RunWatcher {
 export class SessionController {
   readonly sessionId: string;
   private lastRun: string | undefined;
+  private current: { cancel(reason?: string): void; kill(): void } | undefined;
 
   private constructor(
     readonly project: Project,
@@ -74,14 +80,50 @@ export class SessionController {
     log.subscribe((e, state) => watch.event(e, state));
     log.append(createdEvent(p.plan));
     const { engine, executor } = await createEngine(this.project, this.store, log, p, (step, line) => watch.output(step, line));
+    this.current = engine;
     try {
       const state = await engine.execute('start');
       const status = effectiveStatus(state, ownerAlive);
       const logs = failedLogs(state);
       return { state, summary: `${stepTable(state)}${logs ? `\n${logs}` : ''}\n${runHeadline(state, status)}` };
     } finally {
+      this.current = undefined;
       executor.dispose();
     }
+  }
+
+  /** Stops the run in flight: cleanly the first time (resumable), at once the second. */
+  cancel(hard = false): boolean {
+    if (!this.current) return false;
+    if (hard) this.current.kill();
+    else this.current.cancel('cancelled by Ctrl-C');
+    return true;
+  }
+
+  /** The id of the run in flight, or of the last one, for messages. */
+  get runId(): string | undefined {
+    return this.lastRun;
+  }
+
+  /** Input history of this project, newest first (`.baton/history`). */
+  loadHistory(): string[] {
+    try {
+      return readFileSync(this.historyPath, 'utf8').split('\n').filter(Boolean).reverse().slice(0, HISTORY);
+    } catch {
+      return [];
+    }
+  }
+
+  saveHistory(newestFirst: readonly string[]): void {
+    try {
+      writeFileSync(this.historyPath, `${[...newestFirst].slice(0, HISTORY).reverse().join('\n')}\n`);
+    } catch {
+      // History is a convenience: a read-only project just does without it.
+    }
+  }
+
+  private get historyPath(): string {
+    return join(stateDir(this.project.dir), 'history');
   }
 
   async runsText(): Promise<string> {

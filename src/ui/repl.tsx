@@ -7,7 +7,8 @@ import { SessionController } from './controller.js';
 export async function startRepl(opts: CliOptions): Promise<number> {
   const controller = await SessionController.open(opts);
   try {
-    const app = render(<App controller={controller} />, { exitOnCtrlC: true });
+    // Ctrl-C is the App's to handle: it cancels a run before it quits.
+    const app = render(<App controller={controller} />, { exitOnCtrlC: false });
     await app.waitUntilExit();
     return 0;
   } finally {

@@ -35,4 +35,35 @@ describe('the REPL in a real terminal', () => {
       tmux('kill-session', '-t', session);
     }
   });
+
+  it('Ctrl-C cancels a run (resumable) and twice quits; the input history survives a restart', async () => {
+    const dir = tempProject();
+    const session = `baton-repl-c-${process.pid}`;
+    const start = () => tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `cd ${dir} && XDG_CONFIG_HOME=${dir}/.xdg node ${CLI}; echo BATON-EXITED-$?; sleep 60`);
+    start();
+    try {
+      await waitFor(() => screen(session).includes('or /help.'), 20_000, 'the welcome line');
+      await new Promise((r) => setTimeout(r, 500));
+      await type(session, 'run `sleep 30`');
+      await waitFor(() => screen(session).includes('Run it? (y)es / (n)o'), 10_000, 'the approval question');
+      tmux('send-keys', '-t', session, 'y');
+      await waitFor(() => /shell on shell ▶ running/.test(screen(session)), 10_000, 'the running pane');
+      tmux('send-keys', '-t', session, 'C-c');
+      await waitFor(() => /run [0-9a-f]{8} cancelled/.test(screen(session)), 20_000, 'the cancelled summary');
+      expect(screen(session)).toMatch(/cancelling run [0-9a-f]{8}: its steps are stopped and it can be resumed/);
+      tmux('send-keys', '-t', session, 'C-c');
+      await waitFor(() => screen(session).includes('press Ctrl-C again to quit'), 10_000, 'the quit warning');
+      tmux('send-keys', '-t', session, 'C-c');
+      await waitFor(() => screen(session).includes('BATON-EXITED-0'), 10_000, 'baton to exit');
+      tmux('kill-session', '-t', session);
+
+      start();
+      await waitFor(() => screen(session).includes('or /help.'), 20_000, 'the welcome line again');
+      await new Promise((r) => setTimeout(r, 500));
+      tmux('send-keys', '-t', session, 'Up');
+      await waitFor(() => /› run `sleep 30`\s*$/m.test(screen(session)), 10_000, 'the last input from the history');
+    } finally {
+      tmux('kill-session', '-t', session);
+    }
+  });
 });
