@@ -28,6 +28,8 @@ const OPTIONS = {
   attempt: { type: 'string' },
   limit: { type: 'string' },
   to: { type: 'string' },
+  continue: { type: 'boolean', short: 'c', default: false },
+  resume: { type: 'string' },
   debug: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -39,7 +41,7 @@ function usage(): string {
     '',
     ...SUBCOMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
     '',
-    '  baton                                  the interactive REPL (on a terminal)',
+    '  baton [--continue | --resume SESSION]  the interactive REPL (on a terminal); pick up the last or a chosen session',
     '  baton "REQUEST" [--yes]                plan a request in plain English; run it with --yes',
     '',
     'Options: --dir DIR (the project holding .baton/, default .)  --json  --yes  --parallel N  --debug',
@@ -66,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
   if (name === undefined && !values.help && process.stdin.isTTY && process.stdout.isTTY) {
     // The REPL loads Ink and React only when it is wanted.
     const { startRepl } = await import('./ui/repl.js');
-    return startRepl(opts);
+    return startRepl(opts, values.resume !== undefined ? { id: values.resume } : values.continue ? { continue: true } : undefined);
   }
   if (values.help || name === undefined || name === 'help') {
     process.stdout.write(`${usage()}\n`);

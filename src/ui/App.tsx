@@ -26,7 +26,10 @@ const COLOR: Partial<Record<Item['kind'], string>> = { user: 'cyan', error: 'red
 export function App({ controller }: { controller: SessionController }) {
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const [items, setItems] = useState<Item[]>([{ id: 0, kind: 'info', text: `Baton in ${controller.project.dir}. Type a request in plain English, or /help.` }]);
+  const [items, setItems] = useState<Item[]>(() => [
+    ...controller.restored.map((m, i): Item => ({ id: -1 - i, kind: m.role === 'user' ? 'user' : 'summary', text: m.content })),
+    { id: 0, kind: 'info', text: `Baton in ${controller.project.dir}${controller.restored.length ? ` (session ${controller.sessionId} continued)` : ''}. Type a request in plain English, or /help.` },
+  ]);
   const [mode, setMode] = useState<Mode>({ kind: 'input' });
   const [input, setInput] = useState('');
   const [live, setLive] = useState<LiveState | undefined>();

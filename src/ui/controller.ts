@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NotFoundError } from '../core/errors.js';
 import { createdEvent, type RunEvent } from '../core/events.js';
 import type { ResolvedPlan } from '../core/planCheck.js';
 import { effectiveStatus, emptyRun, type RunState } from '../core/runState.js';
@@ -40,23 +41,58 @@ export class SessionController {
   private lastRun: string | undefined;
   private current: { cancel(reason?: string): void; kill(): void } | undefined;
 
+  /** The messages of a session picked up again (`--continue`, `--resume ID`), oldest first. */
+  restored: { role: string; content: string }[] = [];
+
   private constructor(
     readonly project: Project,
     private readonly store: Store,
+    sessionId: string,
   ) {
-    this.sessionId = randomBytes(4).toString('hex');
+    this.sessionId = sessionId;
   }
 
-  static async open(opts: CliOptions): Promise<SessionController> {
+  /** A new session, or with `which` the last one (`continue`) or one by id or prefix. */
+  static async open(opts: CliOptions, which?: { continue: true } | { id: string }): Promise<SessionController> {
     const project = loadProject(opts);
     const store = await openStore(project.dir, { create: true });
-    const c = new SessionController(project, store);
+    if (which) {
+      let query = store.db.selectFrom('sessions').select(['id']).where('project_dir', '=', project.dir).orderBy('created_at', 'desc');
+      if ('id' in which) query = query.where('id', 'like', `${which.id.replace(/[%_]/g, '')}%`);
+      const row = await query.executeTakeFirst();
+      if (!row) {
+        await store.close();
+        throw new NotFoundError('id' in which ? `no session "${which.id}" in ${project.dir}` : `no earlier session in ${project.dir}`, 'start one with baton; /sessions lists them');
+      }
+      const c = new SessionController(project, store, row.id);
+      c.restored = await store.db.selectFrom('messages').select(['role', 'content']).where('session_id', '=', row.id).orderBy('id').execute();
+      return c;
+    }
+    const c = new SessionController(project, store, randomBytes(4).toString('hex'));
     await store.db.insertInto('sessions').values({ id: c.sessionId, created_at: Date.now(), title: null, project_dir: project.dir }).execute();
     return c;
   }
 
   async record(role: 'user' | 'baton', content: string): Promise<void> {
     await this.store.db.insertInto('messages').values({ session_id: this.sessionId, role, content, created_at: Date.now() }).execute();
+    // A session is known by its first request.
+    if (role === 'user' && !content.startsWith('/')) await this.store.db.updateTable('sessions').set({ title: content.slice(0, 80) }).where('id', '=', this.sessionId).where('title', 'is', null).execute();
+  }
+
+  async sessionsText(): Promise<string> {
+    const rows = await this.store.db
+      .selectFrom('sessions')
+      .leftJoin('runs', 'runs.session_id', 'sessions.id')
+      .select(['sessions.id', 'sessions.created_at', 'sessions.title', (eb) => eb.fn.count<number>('runs.id').as('runs')])
+      .where('sessions.project_dir', '=', this.project.dir)
+      .groupBy('sessions.id')
+      .orderBy('sessions.created_at', 'desc')
+      .limit(15)
+      .execute();
+    return table(
+      ['session', 'started', 'runs', 'first request'],
+      rows.map((r) => [`${r.id}${r.id === this.sessionId ? ' (this)' : ''}`, ago(r.created_at), String(r.runs), r.title ?? '']),
+    );
   }
 
   /** A plan for a request or a plan file, shown as a tree, with what the planner asks back. */

@@ -4,8 +4,8 @@ import { App } from './App.js';
 import { SessionController } from './controller.js';
 
 /** `baton` on a terminal: the REPL, until /quit or Ctrl-D. */
-export async function startRepl(opts: CliOptions): Promise<number> {
-  const controller = await SessionController.open(opts);
+export async function startRepl(opts: CliOptions, which?: { continue: true } | { id: string }): Promise<number> {
+  const controller = await SessionController.open(opts, which);
   try {
     // Ctrl-C is the App's to handle: it cancels a run before it quits.
     const app = render(<App controller={controller} />, { exitOnCtrlC: false });

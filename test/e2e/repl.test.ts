@@ -31,6 +31,17 @@ describe('the REPL in a real terminal', () => {
       await waitFor(() => screen(session).includes('unknown command /stauts (did you mean "/status"?)'), 10_000, 'the did-you-mean');
       await type(session, '/quit');
       await waitFor(() => screen(session).includes('BATON-EXITED-0'), 10_000, 'baton to exit');
+      tmux('kill-session', '-t', session);
+
+      // --continue reopens the session with its transcript.
+      tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `cd ${dir} && XDG_CONFIG_HOME=${dir}/.xdg node ${CLI} --continue; sleep 60`);
+      await waitFor(() => /session [0-9a-f]{8} continued/.test(screen(session)), 20_000, 'the continued session');
+      const restored = screen(session);
+      expect(restored).toContain('› train a decision tree on iris then evaluate it');
+      expect(restored).toMatch(/run [0-9a-f]{8} succeeded/);
+      await new Promise((r) => setTimeout(r, 500));
+      await type(session, '/sessions');
+      await waitFor(() => /\(this\)\s+\S+ ago\s+1\s+train a decision tree on iris then evaluate it/.test(screen(session)), 10_000, 'the session list');
     } finally {
       tmux('kill-session', '-t', session);
     }
