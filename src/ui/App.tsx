@@ -1,9 +1,11 @@
 import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import TextInput from 'ink-text-input';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { errorMessage, isBatonError } from '../core/errors.js';
 import { complete, findSlashCommand, parseSlashCommand } from './commands/index.js';
 import type { CommandResult } from './commands/types.js';
+import type { RunEvent } from '../core/events.js';
+import type { RunState } from '../core/runState.js';
 import type { Proposal, SessionController } from './controller.js';
 import { initialLive, liveReducer, type LiveState } from './live/liveState.js';
 import { LiveView } from './live/LiveView.js';
@@ -34,6 +36,15 @@ export function App({ controller }: { controller: SessionController }) {
   const [input, setInput] = useState('');
   const [live, setLive] = useState<LiveState | undefined>();
   const history = useRef<string[]>(controller.loadHistory());
+  useEffect(() => {
+    controller.interruptedRuns().then(
+      (runs) => {
+        for (const r of runs) add('info', `run ${r.id} was interrupted at ${r.at}: /resume ${r.id} to continue`);
+      },
+      () => undefined,
+    );
+    // Once, at launch.
+  }, []);
   const interrupts = useRef(0);
   const cursor = useRef(-1);
   const nextId = useRef(1);
@@ -55,7 +66,7 @@ export function App({ controller }: { controller: SessionController }) {
     if (askToRun && proposal.plan) setMode({ kind: 'confirm', proposal: proposal as Required<Proposal> });
   };
 
-  const startRun = (proposal: Required<Proposal>) => {
+  const startRun = (proposal: Required<Proposal> | { resume: string | undefined }) => {
     setMode({ kind: 'running' });
     let state: LiveState | undefined;
     const pending = new Map<string, string[]>();
@@ -70,19 +81,19 @@ export function App({ controller }: { controller: SessionController }) {
     const schedule = () => {
       timer ??= setTimeout(flush, 33);
     };
-    controller
-      .run(proposal.plan, {
-        event: (e, run) => {
-          state = liveReducer(state ?? initialLive(run), { type: 'event', event: e, run });
-          schedule();
-        },
-        output: (step, line) => {
-          const lines = pending.get(step);
-          if (lines) lines.push(line);
-          else pending.set(step, [line]);
-          schedule();
-        },
-      })
+    const watch = {
+      event: (e: RunEvent, run: RunState) => {
+        state = liveReducer(state ?? initialLive(run), { type: 'event', event: e, run });
+        schedule();
+      },
+      output: (step: string, line: string) => {
+        const lines = pending.get(step);
+        if (lines) lines.push(line);
+        else pending.set(step, [line]);
+        schedule();
+      },
+    };
+    ('resume' in proposal ? controller.resume(proposal.resume, watch) : controller.run(proposal.plan, watch))
       .then(
         ({ summary }) => {
           clearTimeout(timer);
@@ -104,6 +115,7 @@ export function App({ controller }: { controller: SessionController }) {
   const apply = (result: CommandResult) => {
     if (result.kind === 'message') add('info', result.text);
     else if (result.kind === 'plan') propose(result.request, result.run);
+    else if (result.kind === 'resume') startRun({ resume: result.run });
     else if (result.kind === 'clear') setItems([]);
     else exit();
   };

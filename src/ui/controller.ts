@@ -15,6 +15,8 @@ import { blocking, planFrom, questions, stepLines } from '../cli/request.js';
 import { failedLogs, runHeadline, stepTable } from '../cli/summary.js';
 import { rowStatus } from '../cli/commands/runs.js';
 import { EventLog } from '../store/eventLog.js';
+import { recoverInFlight } from '../engine/recovery.js';
+import { runToChange } from '../cli/runAccess.js';
 import { openStore, type Store } from '../store/open.js';
 import { RunRepository } from '../store/runs.js';
 import { stateDir } from '../registry/paths.js';
@@ -111,14 +113,44 @@ export class SessionController {
   async run(p: NonNullable<Proposal['plan']>, watch: RunWatcher): Promise<{ state: RunState; summary: string }> {
     const runs = new RunRepository(this.store);
     const runId = await runs.createRun({ plan: p.plan, source: p.source, baseDir: p.baseDir }, this.sessionId);
-    this.lastRun = runId;
     const log = new EventLog(this.store, emptyRun(runId));
     log.subscribe((e, state) => watch.event(e, state));
     log.append(createdEvent(p.plan));
-    const { engine, executor } = await createEngine(this.project, this.store, log, p, (step, line) => watch.output(step, line));
+    return this.drive(log, p, 'start', watch);
+  }
+
+  /** Continues an interrupted, cancelled or failed run (the last one without an id), as `baton resume` does. */
+  async resume(id: string | undefined, watch: RunWatcher): Promise<{ state: RunState; summary: string }> {
+    const runs = new RunRepository(this.store);
+    const target = id ?? (await this.interruptedRuns())[0]?.id ?? this.lastRun ?? (await runs.listRuns(1))[0]?.id;
+    if (target === undefined) throw new NotFoundError('no run to resume', 'start one: type a request');
+    const { row, state } = await runToChange(runs, target, 'wait for it to finish, or stop that baton');
+    if (state.status === 'succeeded') return { state, summary: `run ${row.id} already succeeded; nothing to resume` };
+    const stored = await runs.loadPlan(row.id);
+    const log = new EventLog(this.store, state);
+    log.subscribe((e, s) => watch.event(e, s));
+    if (state.lastSeq === 0) log.append(createdEvent(stored.plan));
+    await recoverInFlight(log, this.project.dir, this.project.config.config.killGraceMs);
+    return this.drive(log, stored, 'resume', watch);
+  }
+
+  /** Runs that a baton which is gone left in flight, with where each stopped. */
+  async interruptedRuns(): Promise<{ id: string; at: string }[]> {
+    const runs = new RunRepository(this.store);
+    const rows = (await runs.listRuns(20)).filter((r) => rowStatus(r) === 'interrupted');
+    return rows.map((r) => {
+      const state = runs.loadState(r.id);
+      const step = state.order.map((i) => state.steps[i]).find((s) => s?.status === 'running' || s?.status === 'retrying');
+      return { id: r.id, at: step ? `${step.id} (attempt ${step.attempts.length})` : 'the start' };
+    });
+  }
+
+  private async drive(log: EventLog, stored: NonNullable<Proposal['plan']>, mode: 'start' | 'resume', watch: RunWatcher): Promise<{ state: RunState; summary: string }> {
+    this.lastRun = log.state.id;
+    const { engine, executor } = await createEngine(this.project, this.store, log, stored, (step, line) => watch.output(step, line));
     this.current = engine;
     try {
-      const state = await engine.execute('start');
+      const state = await engine.execute(mode);
       const status = effectiveStatus(state, ownerAlive);
       const logs = failedLogs(state);
       return { state, summary: `${stepTable(state)}${logs ? `\n${logs}` : ''}\n${runHeadline(state, status)}` };

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CLI, tempProject, waitFor } from '../helpers/cli.js';
+import { CLI, linesOf, tempProject, waitFor } from '../helpers/cli.js';
 
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 const screen = (session: string) => tmux('capture-pane', '-p', '-S', '-200', '-t', session);
@@ -75,6 +75,50 @@ describe('the REPL in a real terminal', () => {
       await waitFor(() => /› run `sleep 30`\s*$/m.test(screen(session)), 10_000, 'the last input from the history');
     } finally {
       tmux('kill-session', '-t', session);
+    }
+  });
+
+  it('baton killed during a run: the next launch says so, and /resume finishes the run in the live view', async () => {
+    const dir = tempProject({
+      'slow.yaml': `name: slow
+steps:
+  - id: a
+    run: [sh, -c, 'echo a >> "$BATON_PROJECT_DIR/effects"']
+  - id: b
+    run: [sh, -c, 'sleep 2; echo b >> "$BATON_PROJECT_DIR/effects"']
+    needs: [a]
+`,
+    });
+    const session = `baton-repl-k-${process.pid}`;
+    const start = () => tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `cd ${dir} && XDG_CONFIG_HOME=${dir}/.xdg exec node ${CLI}`);
+    start();
+    try {
+      await waitFor(() => screen(session).includes('or /help.'), 20_000, 'the welcome line');
+      await new Promise((r) => setTimeout(r, 500));
+      await type(session, '/run slow.yaml');
+      await waitFor(() => screen(session).includes('Run it? (y)es / (n)o'), 10_000, 'the approval question');
+      tmux('send-keys', '-t', session, 'y');
+      await waitFor(() => /b on shell ▶ running/.test(screen(session)), 10_000, 'step b running');
+      const pid = tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim();
+      execFileSync('kill', ['-9', pid]);
+      await new Promise((r) => setTimeout(r, 300));
+      try {
+        tmux('kill-session', '-t', session);
+      } catch {
+        // The pane died with baton.
+      }
+      start();
+      await waitFor(() => /run ([0-9a-f]{8}) was interrupted at b \(attempt 1\): \/resume \1 to continue/.test(screen(session)), 20_000, 'the interrupted-run notice');
+      await new Promise((r) => setTimeout(r, 300));
+      await type(session, '/resume');
+      await waitFor(() => /run [0-9a-f]{8} succeeded/.test(screen(session)), 20_000, 'the resumed run to finish');
+      expect(linesOf(dir, 'effects')).toEqual(['a', 'b']);
+    } finally {
+      try {
+        tmux('kill-session', '-t', session);
+      } catch {
+        // Already gone.
+      }
     }
   });
 });

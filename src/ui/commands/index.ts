@@ -4,12 +4,13 @@ import { helpCommand } from './help.js';
 import { planCommand } from './plan.js';
 import { quitCommand } from './quit.js';
 import { runCommand } from './run.js';
+import { resumeCommand } from './resume.js';
 import { runsCommand } from './runs.js';
 import { sessionsCommand } from './sessions.js';
 import { statusCommand } from './status.js';
 import type { SlashCommand } from './types.js';
 
-export const BUILTIN_COMMANDS: SlashCommand[] = [helpCommand, planCommand, runCommand, statusCommand, runsCommand, sessionsCommand, clearCommand, quitCommand];
+export const BUILTIN_COMMANDS: SlashCommand[] = [helpCommand, planCommand, runCommand, statusCommand, runsCommand, resumeCommand, sessionsCommand, clearCommand, quitCommand];
 
 /** `/plan train a model` → { name: 'plan', args: 'train a model' }; anything else is not a command. */
 export function parseSlashCommand(text: string): { name: string; args: string } | undefined {

@@ -4,6 +4,7 @@ import type { SessionController } from '../controller.js';
 export type CommandResult =
   | { kind: 'message'; text: string }
   | { kind: 'plan'; request: string; run: boolean }
+  | { kind: 'resume'; run?: string }
   | { kind: 'clear' }
   | { kind: 'quit' };
 

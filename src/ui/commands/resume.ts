@@ -1,0 +1,9 @@
+import type { SlashCommand } from './types.js';
+
+export const resumeCommand: SlashCommand = {
+  name: 'resume',
+  aliases: [],
+  usage: '/resume [run]',
+  description: 'continue an interrupted, cancelled or failed run (the interrupted or last one without an id)',
+  action: (args) => (args.trim() ? { kind: 'resume', run: args.trim() } : { kind: 'resume' }),
+};
