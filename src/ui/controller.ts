@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '../core/errors.js';
+import { didYouMean } from '../core/similar.js';
+import { BreakerRepository } from '../store/breakers.js';
+import { VariableRepository } from '../store/variables.js';
 import { createdEvent, type RunEvent } from '../core/events.js';
 import type { ResolvedPlan } from '../core/planCheck.js';
 import { effectiveStatus, emptyRun, type RunState } from '../core/runState.js';
@@ -99,7 +102,7 @@ export class SessionController {
 
   /** A plan for a request or a plan file, shown as a tree, with what the planner asks back. */
   propose(text: string): Proposal {
-    const planned = planFrom(text.split(/\s+/), this.project, process.cwd());
+    const planned = planFrom(text.split(/\s+/), this.project, this.project.dir);
     if (planned.kind === 'file') return { text: renderPlan(planned.plan, new Map()), plan: { plan: planned.plan, source: planned.source, baseDir: planned.baseDir } };
     const r = planned.result;
     const body = planned.plan ? renderPlan(planned.plan, new Map()) : stepLines(r);
@@ -207,6 +210,63 @@ export class SessionController {
     const row = await runs.findRun(target);
     const state = runs.loadState(row.id);
     return `${stepTable(state)}\n${runHeadline(state, effectiveStatus(state, ownerAlive))}`;
+  }
+
+  /** The log of a step's latest attempt (of the last run without an id), its last lines. */
+  async logsText(step: string, id?: string, lines = 40): Promise<string> {
+    const runs = new RunRepository(this.store);
+    const target = id ?? this.lastRun ?? (await runs.listRuns(1))[0]?.id;
+    if (target === undefined) return 'no runs yet';
+    const row = await runs.findRun(target);
+    const state = runs.loadState(row.id);
+    const s = state.steps[step];
+    if (!s) {
+      const hint = didYouMean(step, state.order);
+      return `run ${row.id} has no step "${step}"${hint ? ` (${hint})` : ''}; its steps: ${state.order.join(', ')}`;
+    }
+    const last = s.attempts[s.attempts.length - 1];
+    if (!last || !existsSync(last.logPath)) return `${step} has no log yet (${s.status})`;
+    const tail = readFileSync(last.logPath, 'utf8').trimEnd().split('\n').slice(-lines);
+    return [`${step}, attempt ${last.n} of run ${row.id}:`, ...tail].join('\n');
+  }
+
+  varsText(): string {
+    const rows = new VariableRepository(this.store).list();
+    if (rows.length === 0) return 'no variables yet: /set NAME VALUE, or export: in a plan step';
+    return table(['name', 'value', 'set by'], rows.map((r) => [r.name, typeof r.value === 'string' ? r.value : JSON.stringify(r.value), r.runId ? `run ${r.runId}` : 'by hand']));
+  }
+
+  setVariable(name: string, raw: string): string {
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // Plain text stays text.
+    }
+    new VariableRepository(this.store).set(name, value, null);
+    return `${name} = ${JSON.stringify(value)} (read it in plans as \${{ store.${name} }})`;
+  }
+
+  agentsText(): string {
+    const breakers = new BreakerRepository(this.store);
+    return table(
+      ['agent', 'capabilities', 'concurrency', 'circuit'],
+      this.project.config.config.agents.map((a) => {
+        const b = breakers.get(`agent:${a.name}`);
+        return [a.name, a.capabilities.join(', '), String(a.concurrency), b.position === 'closed' ? 'closed' : `${b.position} (${b.failures} failures)`];
+      }),
+    );
+  }
+
+  configText(): string {
+    const { config, sources } = this.project.config;
+    return table(['key', 'value', 'from'], (Object.keys(config) as (keyof typeof config)[]).map((k) => [k, JSON.stringify(config[k]).slice(0, 60), sources[k]]));
+  }
+
+  templatesText(): string {
+    const defs = [...this.project.templates.templates.values()];
+    if (defs.length === 0) return 'no templates: add YAML workflows to .baton/templates/';
+    return table(['template', 'params', 'description'], defs.map((t) => [t.name, Object.keys(t.params).join(', '), t.description ?? '']));
   }
 
   async close(): Promise<void> {

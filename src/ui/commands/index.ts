@@ -1,5 +1,11 @@
 import { didYouMean } from '../../core/similar.js';
 import { clearCommand } from './clear.js';
+import { logsCommand } from './logs.js';
+import { agentsCommand } from './agents.js';
+import { varsCommand } from './vars.js';
+import { setCommand } from './set.js';
+import { configCommand } from './config.js';
+import { templatesCommand } from './templates.js';
 import { helpCommand } from './help.js';
 import { planCommand } from './plan.js';
 import { quitCommand } from './quit.js';
@@ -10,7 +16,7 @@ import { sessionsCommand } from './sessions.js';
 import { statusCommand } from './status.js';
 import type { SlashCommand } from './types.js';
 
-export const BUILTIN_COMMANDS: SlashCommand[] = [helpCommand, planCommand, runCommand, statusCommand, runsCommand, resumeCommand, sessionsCommand, clearCommand, quitCommand];
+export const BUILTIN_COMMANDS: SlashCommand[] = [helpCommand, planCommand, runCommand, statusCommand, runsCommand, resumeCommand, sessionsCommand, logsCommand, agentsCommand, varsCommand, setCommand, configCommand, templatesCommand, clearCommand, quitCommand];
 
 /** `/plan train a model` → { name: 'plan', args: 'train a model' }; anything else is not a command. */
 export function parseSlashCommand(text: string): { name: string; args: string } | undefined {
