@@ -18,8 +18,6 @@ export type StepStatus =
   | 'cancelled'
   | 'interrupted';
 
-export const FINISHED_STEP: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
-
 /** One glyph per step status, the same in plain lines, tables and the live view. */
 export const STATUS_ICON: Record<StepStatus, string> = {
   pending: '·',
@@ -101,8 +99,6 @@ export type EventBody =
   | { type: 'step.skipped'; step: string; reason: string }
   | { type: 'step.interrupted'; step: string; attempt: number; reason: string }
   | { type: 'step.cancelled'; step: string; attempt?: number; reason: string };
-
-export type EventType = EventBody['type'];
 
 export type RunEvent = EventBody & { seq: number; ts: number };
 

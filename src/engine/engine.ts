@@ -8,18 +8,18 @@ import { runOutcome } from '../core/outcome.js';
 import type { StepResult } from '../executors/executor.js';
 import type { EventLog } from '../store/eventLog.js';
 import type { StoredPlan } from '../store/runs.js';
-import { classifyFailure, describeFailure, nextAfterFailure, notRunEvents, readLogTail } from './failures.js';
+import { notRunEvents } from './failures.js';
 import { Alerts } from './alerts.js';
 import { Breakers } from './breakers.js';
 import type { Active, EngineDeps, EngineOptions } from './deps.js';
 import { Groups } from './groups.js';
 import { Starter } from './starter.js';
-import { saveCheckpoint } from './checkpoints.js';
+import { Outcomes } from './outcomes.js';
 import { rollback, undoSpec } from './rollback.js';
 import { blockedBy, needsMet, orderQueue } from './queue.js';
-import { exportedValues, instanceStep, untilDecision } from './loops.js';
+import { instanceStep } from './loops.js';
 import { ProtocolRelay, type AttemptSetting } from './attempt.js';
-import { allowedEnv, expressionContext, type ContextInput } from './stepInputs.js';
+import { allowedEnv, expressionContext, stepContext, type ContextInput } from './stepInputs.js';
 import { runPaths, type RunPaths } from './workspace.js';
 
 /**
@@ -44,6 +44,7 @@ export class RunEngine {
   private readonly alerts: Alerts;
   private readonly groups: Groups;
   private readonly starter: Starter;
+  private readonly outcomes: Outcomes;
   /** Steps this session still has to settle; their recorded status from an earlier session no longer counts. */
   private readonly toRun = new Set<string>();
   /** Steps whose primary failed for good and whose fallback runs instead. */
@@ -87,7 +88,7 @@ export class RunEngine {
       context: (step) => this.context(step),
       settle: (id) => this.settle(id),
       inputFailure: (id, error) => this.recordInputFailure(id, error),
-      succeeded: (step, outputs) => this.afterSuccess(step, outputs),
+      succeeded: (step, outputs) => this.outcomes.afterSuccess(step, outputs),
     });
     this.setting = { paths: this.paths, config: deps.config, projectDir: deps.projectDir, baseDir: stored.baseDir, baseEnv: this.baseEnv };
     this.relay = new ProtocolRelay(log, deps.config.escalateAfter, (id, count) => this.alerts.escalate(id, `${count} warnings`));
@@ -106,6 +107,24 @@ export class RunEngine {
       fail: (e) => this.fail(e),
     });
     this.breakers = new Breakers(deps.breakers, deps.config.breaker, (e) => this.log.append(e));
+    this.outcomes = new Outcomes({
+      log,
+      state: () => this.log.state,
+      config: deps.config,
+      paths: this.paths,
+      variables: deps.variables,
+      stored: (name, value) => {
+        this.store[name] = value;
+      },
+      alerts: this.alerts,
+      breakers: this.breakers,
+      budgetBase: this.budgetBase,
+      toRun: this.toRun,
+      inFallback: this.inFallback,
+      context: (step) => this.context(step),
+      cancelled: () => this.cancelReason !== undefined,
+      waitForRetry: (id, delayMs) => this.waitForRetry(id, delayMs),
+    });
   }
 
   get state(): RunState {
@@ -279,15 +298,8 @@ export class RunEngine {
   }
 
   private context(step?: ResolvedStep): ContextInput {
-    const input: ContextInput = { plan: this.stored.plan, state: this.state, workspace: this.paths.workspace, env: this.baseEnv, store: this.store };
-    const group = step?.scope && this.steps.get(step.scope.group);
-    if (group?.template) input.group = { prefix: `${group.id}.`, vars: group.template.vars, params: this.state.steps[group.id]?.params ?? {} };
-    if (step?.loop) input.scope = { item: step.loop.item, index: step.loop.index };
-    if (step?.until !== undefined) {
-      const s = this.state.steps[step.id];
-      input.scope = { iteration: (s?.iteration ?? 0) + 1, previous: s?.outputs ?? {} };
-    }
-    return input;
+    const base = { plan: this.stored.plan, state: this.state, workspace: this.paths.workspace, env: this.baseEnv, store: this.store };
+    return stepContext(base, step, (id) => this.steps.get(id));
   }
 
   private recordInputFailure(id: string, error: string): void {
@@ -320,92 +332,17 @@ export class RunEngine {
       const viaFallback = this.inFallback.has(id);
       if (r.exitCode === 0 && !r.error && !r.timedOut && !r.cancelled) {
         this.breakers.outcome(step, active.agent, true);
-        this.onSuccess(this.steps.get(id) ?? step, attempt, r, viaFallback);
+        this.outcomes.success(this.steps.get(id) ?? step, attempt, r, viaFallback);
       } else if (r.cancelled && this.cancelReason !== undefined) {
         this.log.append({ type: 'step.cancelled', step: id, attempt, reason: this.cancelReason });
       } else {
-        this.onFailure(step, attempt, r, viaFallback, active);
+        this.outcomes.failure(step, attempt, r, viaFallback, active);
       }
     } catch (e) {
       this.fail(e);
       return;
     }
     this.pump();
-  }
-
-  private onSuccess(step: ResolvedStep, attempt: number, r: StepResult, viaFallback: boolean): void {
-    const id = step.id;
-    let note: string | undefined;
-    if (step.until !== undefined && !viaFallback) {
-      let decision;
-      try {
-        decision = untilDecision(step, this.state.steps[id] as StepState, r.outputs, expressionContext(this.context(step)));
-      } catch (e) {
-        const error = `until: ${errorMessage(e)}`;
-        this.log.append({ type: 'step.failed', step: id, attempt, exitCode: 0, signal: null, error, durationMs: r.durationMs, errorClass: 'permanent', errorReason: 'bad expression' });
-        return;
-      }
-      if (decision.again) {
-        this.log.append({ type: 'step.iterated', step: id, attempt, iteration: decision.iteration, outputs: r.outputs, until: step.until });
-        // Each iteration has the whole retry budget.
-        this.budgetBase.set(id, attempt);
-        this.toRun.add(id);
-        return;
-      }
-      note = decision.note;
-    }
-    const e = { type: 'step.succeeded' as const, step: id, attempt, outputs: r.outputs, durationMs: r.durationMs };
-    this.log.append({ ...e, ...(viaFallback ? { viaFallback } : {}), ...(note !== undefined ? { note } : {}) });
-    this.afterSuccess(step, r.outputs);
-  }
-
-  /** What a step does once it has succeeded: set the variables it exports, save its checkpoint. */
-  private afterSuccess(step: ResolvedStep, outputs: Record<string, unknown>): void {
-    const values = exportedValues(step, outputs, expressionContext(this.context(step)));
-    if (values) {
-      for (const [name, value] of Object.entries(values)) {
-        this.deps.variables.set(name, value, this.state.id);
-        this.store[name] = value;
-      }
-      this.log.append({ type: 'step.exported', step: step.id, values });
-    }
-    if (!step.checkpoint) return;
-    const path = this.paths.checkpointDir(step.id);
-    saveCheckpoint(this.paths.workspace, path);
-    this.log.append({ type: 'step.checkpointed', step: step.id, path });
-  }
-
-  /** Records a failed attempt with its class, then heals, retries, falls back, or lets it stand. */
-  private onFailure(step: ResolvedStep, attempt: number, r: StepResult, viaFallback: boolean, active: Active): void {
-    const id = step.id;
-    const error = describeFailure(r, active.timeoutMs);
-    const tail = readLogTail(this.paths.attemptFile(id, attempt, 'log'));
-    const c = classifyFailure(step, r, tail, this.deps.config);
-    const severity = this.alerts.severityOf(step, c.class);
-    this.log.append({ type: 'step.failed', step: id, attempt, exitCode: r.exitCode, signal: r.signal, error, durationMs: r.durationMs, errorClass: c.class, errorReason: c.reason, severity });
-    this.breakers.outcome(step, active.agent, false, c.class);
-    if (this.cancelReason !== undefined || viaFallback) return;
-    const used = attempt - (this.budgetBase.get(id) ?? 0);
-    const { next, suggestion } = nextAfterFailure(step, this.state.steps[id], attempt, used, r, c.class, tail, this.deps.config, active);
-    if (suggestion) this.log.append(suggestion);
-    if (next.kind === 'heal') {
-      this.log.append(next.event);
-      // A healed step gets its retry budget afresh: the failure was of the plan's making, not the step's.
-      this.budgetBase.set(id, attempt);
-      this.toRun.add(id);
-    } else if (next.kind === 'retry') {
-      this.log.append({ type: 'step.retrying', step: id, nextAttempt: attempt + 1, delayMs: next.delayMs, retryAt: Date.now() + next.delayMs });
-      // Durable at once: a wait can be long, and a resume must see it to keep the countdown.
-      this.log.flush();
-      this.toRun.add(id);
-      this.waitForRetry(id, next.delayMs);
-    } else if (next.kind === 'fallback') {
-      this.log.append({ type: 'step.fallback', step: id, to: next.to });
-      this.inFallback.add(id);
-      this.toRun.add(id);
-    } else {
-      this.alerts.failedForGood(id, severity, error);
-    }
   }
 
   /**

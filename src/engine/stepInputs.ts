@@ -33,6 +33,22 @@ export interface ContextInput {
   group?: { prefix: string; vars: Record<string, unknown>; params: Record<string, unknown> };
 }
 
+/**
+ * The context one step's expressions see: the run's, plus its nested workflow's names
+ * and its loop's (`item`/`index` in a forEach, `iteration`/`previous` in an until loop).
+ */
+export function stepContext(base: Omit<ContextInput, 'scope' | 'group'>, step: ResolvedStep | undefined, stepById: (id: string) => ResolvedStep | undefined): ContextInput {
+  const input: ContextInput = { ...base };
+  const group = step?.scope && stepById(step.scope.group);
+  if (group?.template) input.group = { prefix: `${group.id}.`, vars: group.template.vars, params: base.state.steps[group.id]?.params ?? {} };
+  if (step?.loop) input.scope = { item: step.loop.item, index: step.loop.index };
+  if (step?.until !== undefined) {
+    const s = base.state.steps[step.id];
+    input.scope = { iteration: (s?.iteration ?? 0) + 1, previous: s?.outputs ?? {} };
+  }
+  return input;
+}
+
 /** A plan's own parameters take their defaults. */
 function paramDefaults(plan: ResolvedPlan): Record<string, unknown> {
   return Object.fromEntries(Object.entries(plan.params).map(([k, spec]) => [k, spec.default ?? null]));

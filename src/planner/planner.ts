@@ -55,7 +55,8 @@ export function planRequest(request: string, ctx: PlannerContext): PlanResult {
     // "benchmark models/gbm.pkl on the test set": one model is scored, not compared.
     if (intent.command === 'compare' && Array.isArray(slots.args.models) && slots.args.models.length === 1) {
       const only = slots.args.models[0] as string;
-      analyzed.push({ clause, intent: { ...intent, command: 'evaluate' }, slots: { ...extractSlots('evaluate', clause.text, prepared), args: { ...extractSlots('evaluate', clause.text, prepared).args, model: only } } });
+      const scored = extractSlots('evaluate', clause.text, prepared);
+      analyzed.push({ clause, intent: { ...intent, command: 'evaluate' }, slots: { ...scored, args: { ...scored.args, model: only } } });
       continue;
     }
     analyzed.push({ clause, intent, slots });
