@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createdEvent } from '../core/events.js';
+import type { ResolvedPlan } from '../core/planCheck.js';
 import { parseOutputs } from '../core/stepProtocol.js';
 import { errorMessage } from '../core/errors.js';
 import { groupRunsAttempt, terminateGroup } from '../executors/processGroup.js';
@@ -24,9 +26,10 @@ function readNumber(path: string): number | undefined {
  * Settles attempts that were in flight when baton died. A process group still running is an
  * orphan: it is stopped (SIGTERM, then SIGKILL) and its attempt marked interrupted. An attempt
  * whose exit file shows it finished while baton was down keeps its result, so work that completed
- * is never done twice.
+ * is never done twice. A run that died between its creation and its first event gets its steps.
  */
-export async function recoverInFlight(log: EventLog, projectDir: string, graceMs: number): Promise<Recovered[]> {
+export async function recoverInFlight(log: EventLog, plan: ResolvedPlan, projectDir: string, graceMs: number): Promise<Recovered[]> {
+  if (log.state.lastSeq === 0) log.append(createdEvent(plan));
   const state = log.state;
   const paths = runPaths(projectDir, state.id);
   const out: Recovered[] = [];

@@ -8,6 +8,7 @@ import { VariableRepository } from '../store/variables.js';
 import { createdEvent, type RunEvent } from '../core/events.js';
 import type { ResolvedPlan } from '../core/planCheck.js';
 import { effectiveStatus, emptyRun, type RunState } from '../core/runState.js';
+import { agentKey } from '../engine/breakers.js';
 import { ownerAlive } from '../engine/ownership.js';
 import type { CliOptions, Project } from '../cli/context.js';
 import { loadProject } from '../cli/context.js';
@@ -125,15 +126,14 @@ export class SessionController {
   /** Continues an interrupted, cancelled or failed run (the last one without an id), as `baton resume` does. */
   async resume(id: string | undefined, watch: RunWatcher): Promise<{ state: RunState; summary: string }> {
     const runs = new RunRepository(this.store);
-    const target = id ?? (await this.interruptedRuns())[0]?.id ?? this.lastRun ?? (await runs.listRuns(1))[0]?.id;
+    const target = id ?? (await this.interruptedRuns())[0]?.id ?? (await this.latestRun(runs));
     if (target === undefined) throw new NotFoundError('no run to resume', 'start one: type a request');
     const { row, state } = await runToChange(runs, target, 'wait for it to finish, or stop that baton');
     if (state.status === 'succeeded') return { state, summary: `run ${row.id} already succeeded; nothing to resume` };
     const stored = await runs.loadPlan(row.id);
     const log = new EventLog(this.store, state);
     log.subscribe((e, s) => watch.event(e, s));
-    if (state.lastSeq === 0) log.append(createdEvent(stored.plan));
-    await recoverInFlight(log, this.project.dir, this.project.config.config.killGraceMs);
+    await recoverInFlight(log, stored.plan, this.project.dir, this.project.config.config.killGraceMs);
     return this.drive(log, stored, 'resume', watch);
   }
 
@@ -171,6 +171,11 @@ export class SessionController {
     return true;
   }
 
+  /** The run a command without an id means: this session's last, else the project's newest. */
+  private async latestRun(runs: RunRepository): Promise<string | undefined> {
+    return this.lastRun ?? (await runs.listRuns(1))[0]?.id;
+  }
+
   /** The id of the run in flight, or of the last one, for messages. */
   get runId(): string | undefined {
     return this.lastRun;
@@ -205,7 +210,7 @@ export class SessionController {
 
   async statusText(id?: string): Promise<string> {
     const runs = new RunRepository(this.store);
-    const target = id ?? this.lastRun ?? (await runs.listRuns(1))[0]?.id;
+    const target = id ?? (await this.latestRun(runs));
     if (target === undefined) return 'no runs yet';
     const row = await runs.findRun(target);
     const state = runs.loadState(row.id);
@@ -215,7 +220,7 @@ export class SessionController {
   /** The log of a step's latest attempt (of the last run without an id), its last lines. */
   async logsText(step: string, id?: string, lines = 40): Promise<string> {
     const runs = new RunRepository(this.store);
-    const target = id ?? this.lastRun ?? (await runs.listRuns(1))[0]?.id;
+    const target = id ?? (await this.latestRun(runs));
     if (target === undefined) return 'no runs yet';
     const row = await runs.findRun(target);
     const state = runs.loadState(row.id);
@@ -252,7 +257,7 @@ export class SessionController {
     return table(
       ['agent', 'capabilities', 'concurrency', 'circuit'],
       this.project.config.config.agents.map((a) => {
-        const b = breakers.get(`agent:${a.name}`);
+        const b = breakers.get(agentKey(a.name));
         return [a.name, a.capabilities.join(', '), String(a.concurrency), b.position === 'closed' ? 'closed' : `${b.position} (${b.failures} failures)`];
       }),
     );

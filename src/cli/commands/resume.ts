@@ -1,5 +1,4 @@
 import { ValidationError } from '../../core/errors.js';
-import { createdEvent } from '../../core/events.js';
 import { recoverInFlight } from '../../engine/recovery.js';
 import { EventLog } from '../../store/eventLog.js';
 import { RunRepository } from '../../store/runs.js';
@@ -27,9 +26,7 @@ export const resumeCommand: Subcommand = {
       }
       const stored = await runs.loadPlan(row.id);
       const log = new EventLog(store, state);
-      // A crash between creating the run and its first event leaves a run with no steps yet.
-      if (state.lastSeq === 0) log.append(createdEvent(stored.plan));
-      const recovered = await recoverInFlight(log, project.dir, project.config.config.killGraceMs);
+      const recovered = await recoverInFlight(log, stored.plan, project.dir, project.config.config.killGraceMs);
       if (!opts.json) {
         for (const r of recovered) {
           const what = r.outcome === 'killed' ? 'was still running: stopped it, it runs again' : r.outcome === 'finished' ? 'had finished while baton was down: kept its result' : 'was interrupted: it runs again';
