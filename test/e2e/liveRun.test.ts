@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, tempProject, waitFor } from '../helpers/cli.js';
+import { screen, stopTmux, tmux } from '../helpers/tmux.js';
 
 // The real terminal UI, driven through tmux as a person would see it. `.ci/run` installs tmux.
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
-const screen = (session: string) => tmux('capture-pane', '-p', '-t', session);
+afterAll(stopTmux);
 
 describe('baton run in a terminal', () => {
   it('shows the live view (panes with progress, counts, step list), then the summary', async () => {

@@ -1,15 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, linesOf, tempProject, waitFor } from '../helpers/cli.js';
+import { screen, stopTmux, tmux } from '../helpers/tmux.js';
 
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
-const screen = (session: string) => tmux('capture-pane', '-p', '-S', '-200', '-t', session);
 /** Types like a person: the text, then Enter on its own (a pasted line with a newline is not a submit). */
 async function type(session: string, text: string): Promise<void> {
   tmux('send-keys', '-t', session, '-l', text);
   await new Promise((r) => setTimeout(r, 300));
   tmux('send-keys', '-t', session, 'Enter');
 }
+
+afterAll(stopTmux);
 
 describe('the REPL in a real terminal', () => {
   it('help, a request planned, approved and run with a summary, then /quit', async () => {

@@ -1,0 +1,20 @@
+import { execFileSync } from 'node:child_process';
+
+// Each test file has a tmux server of its own: files run in parallel, and a shared server that
+// exits when one file kills its last session fails the other file's `new-session`.
+const SOCKET = `baton-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** tmux on this file's own server, with no user configuration. */
+export const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+
+/** The pane's text, with up to 200 lines of scrollback. */
+export const screen = (session: string): string => tmux('capture-pane', '-p', '-S', '-200', '-t', session);
+
+/** Stops this file's tmux server (for `afterAll`); quiet when it has already exited. */
+export function stopTmux(): void {
+  try {
+    tmux('kill-server');
+  } catch {
+    // No session was left, so the server is gone already.
+  }
+}
