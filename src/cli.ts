@@ -16,6 +16,7 @@ import { runsCommand } from './cli/commands/runs.js';
 import { statusCommand } from './cli/commands/status.js';
 import { templatesCommand } from './cli/commands/templates.js';
 import { varsCommand } from './cli/commands/vars.js';
+import { loadTerminalUi } from './cli/terminalUi.js';
 import type { Subcommand } from './cli/commands/types.js';
 
 const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, rollbackCommand, varsCommand, agentsCommand, configCommand, commandsCommand, templatesCommand];
@@ -67,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
   const opts: CliOptions = { dir: resolve(values.dir ?? '.'), json: values.json, yes: values.yes, debug: values.debug };
   if (name === undefined && !values.help && process.stdin.isTTY && process.stdout.isTTY) {
     // The REPL loads Ink and React only when it is wanted.
-    const { startRepl } = await import('./ui/repl.js');
+    const { startRepl } = await loadTerminalUi(() => import('./ui/repl.js'));
     return startRepl(opts, values.resume !== undefined ? { id: values.resume } : values.continue ? { continue: true } : undefined);
   }
   if (values.help || name === undefined || name === 'help') {

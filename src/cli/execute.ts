@@ -13,6 +13,7 @@ import type { CliOptions, Project } from './context.js';
 import { yellow } from './format.js';
 import { progressLine } from './progress.js';
 import { exitCodeFor, failedLogs, runHeadline, runJson, stepTable } from './summary.js';
+import { loadTerminalUi } from './terminalUi.js';
 
 /** An engine for a run, wired to this project's store, executor and hooks. */
 export async function createEngine(
@@ -57,7 +58,7 @@ export async function executeRun(
   opts: CliOptions,
 ): Promise<number> {
   // On a terminal, the live view; in a pipe or CI, plain lines (no escape codes).
-  const live = !opts.json && process.stdout.isTTY && process.env.TERM !== 'dumb' ? await import('../ui/live/mount.js') : undefined;
+  const live = !opts.json && process.stdout.isTTY && process.env.TERM !== 'dumb' ? await loadTerminalUi(() => import('../ui/live/mount.js')) : undefined;
   const view = live?.mountLiveView(log, project.config.config.parallel);
   const { engine, executor } = await createEngine(project, store, log, stored, view ? (step, line) => view.output(step, line) : undefined);
   if (!opts.json && !view) printProgress(log);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, linesOf, tempProject, waitFor } from '../helpers/cli.js';
-import { screen, stopTmux, tmux } from '../helpers/tmux.js';
+import { CLI, linesOf, tempProject } from '../helpers/cli.js';
+import { screen, stopTmux, tmux, waitForScreen } from '../helpers/tmux.js';
 
 /** Types like a person: the text, then Enter on its own (a pasted line with a newline is not a submit). */
 async function type(session: string, text: string): Promise<void> {
@@ -16,33 +16,33 @@ describe('the REPL in a real terminal', () => {
   it('help, a request planned, approved and run with a summary, then /quit', async () => {
     const dir = tempProject();
     const session = `baton-repl-${process.pid}`;
-    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `cd ${dir} && XDG_CONFIG_HOME=${dir}/.xdg node ${CLI}; echo BATON-EXITED-$?; sleep 60`);
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `cd ${dir} && CI=true XDG_CONFIG_HOME=${dir}/.xdg node ${CLI}; echo BATON-EXITED-$?; sleep 60`);
     try {
-      await waitFor(() => screen(session).includes('Type a request in plain English, or /help.'), 20_000, 'the welcome line');
+      await waitForScreen(session, 'Type a request in plain English, or /help.', 20_000, 'the welcome line');
       await new Promise((r) => setTimeout(r, 500));
       await type(session, '/help');
-      await waitFor(() => /\/runs\s+the runs of this project/.test(screen(session)), 10_000, 'the help');
+      await waitForScreen(session, /\/runs\s+the runs of this project/, 10_000, 'the help');
       await type(session, 'train a decision tree on iris then evaluate it');
-      await waitFor(() => screen(session).includes('Run it? (y)es / (n)o'), 10_000, 'the approval question');
+      await waitForScreen(session, 'Run it? (y)es / (n)o', 10_000, 'the approval question');
       expect(screen(session)).toMatch(/★ critical path: train → evaluate/);
       tmux('send-keys', '-t', session, 'y');
-      await waitFor(() => /run [0-9a-f]{8} succeeded/.test(screen(session)), 30_000, 'the run summary');
+      await waitForScreen(session, /run [0-9a-f]{8} succeeded/, 30_000, 'the run summary');
       expect(screen(session)).toMatch(/✔ evaluate\s+evaluate\s+evaluator\s+succeeded/);
       await type(session, '/stauts');
-      await waitFor(() => screen(session).includes('unknown command /stauts (did you mean "/status"?)'), 10_000, 'the did-you-mean');
+      await waitForScreen(session, 'unknown command /stauts (did you mean "/status"?)', 10_000, 'the did-you-mean');
       await type(session, '/quit');
-      await waitFor(() => screen(session).includes('BATON-EXITED-0'), 10_000, 'baton to exit');
+      await waitForScreen(session, 'BATON-EXITED-0', 10_000, 'baton to exit');
       tmux('kill-session', '-t', session);
 
       // --continue reopens the session with its transcript.
       tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `cd ${dir} && XDG_CONFIG_HOME=${dir}/.xdg node ${CLI} --continue; sleep 60`);
-      await waitFor(() => /session [0-9a-f]{8} continued/.test(screen(session)), 20_000, 'the continued session');
+      await waitForScreen(session, /session [0-9a-f]{8} continued/, 20_000, 'the continued session');
       const restored = screen(session);
       expect(restored).toContain('› train a decision tree on iris then evaluate it');
       expect(restored).toMatch(/run [0-9a-f]{8} succeeded/);
       await new Promise((r) => setTimeout(r, 500));
       await type(session, '/sessions');
-      await waitFor(() => /\(this\)\s+\S+ ago\s+1\s+train a decision tree on iris then evaluate it/.test(screen(session)), 10_000, 'the session list');
+      await waitForScreen(session, /\(this\)\s+\S+ ago\s+1\s+train a decision tree on iris then evaluate it/, 10_000, 'the session list');
     } finally {
       tmux('kill-session', '-t', session);
     }
@@ -54,26 +54,26 @@ describe('the REPL in a real terminal', () => {
     const start = () => tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `cd ${dir} && XDG_CONFIG_HOME=${dir}/.xdg node ${CLI}; echo BATON-EXITED-$?; sleep 60`);
     start();
     try {
-      await waitFor(() => screen(session).includes('or /help.'), 20_000, 'the welcome line');
+      await waitForScreen(session, 'or /help.', 20_000, 'the welcome line');
       await new Promise((r) => setTimeout(r, 500));
       await type(session, 'run `sleep 30`');
-      await waitFor(() => screen(session).includes('Run it? (y)es / (n)o'), 10_000, 'the approval question');
+      await waitForScreen(session, 'Run it? (y)es / (n)o', 10_000, 'the approval question');
       tmux('send-keys', '-t', session, 'y');
-      await waitFor(() => /shell on shell ▶ running/.test(screen(session)), 10_000, 'the running pane');
+      await waitForScreen(session, /shell on shell ▶ running/, 10_000, 'the running pane');
       tmux('send-keys', '-t', session, 'C-c');
-      await waitFor(() => /run [0-9a-f]{8} cancelled/.test(screen(session)), 20_000, 'the cancelled summary');
+      await waitForScreen(session, /run [0-9a-f]{8} cancelled/, 20_000, 'the cancelled summary');
       expect(screen(session)).toMatch(/cancelling run [0-9a-f]{8}: its steps are stopped and it can be resumed/);
       tmux('send-keys', '-t', session, 'C-c');
-      await waitFor(() => screen(session).includes('press Ctrl-C again to quit'), 10_000, 'the quit warning');
+      await waitForScreen(session, 'press Ctrl-C again to quit', 10_000, 'the quit warning');
       tmux('send-keys', '-t', session, 'C-c');
-      await waitFor(() => screen(session).includes('BATON-EXITED-0'), 10_000, 'baton to exit');
+      await waitForScreen(session, 'BATON-EXITED-0', 10_000, 'baton to exit');
       tmux('kill-session', '-t', session);
 
       start();
-      await waitFor(() => screen(session).includes('or /help.'), 20_000, 'the welcome line again');
+      await waitForScreen(session, 'or /help.', 20_000, 'the welcome line again');
       await new Promise((r) => setTimeout(r, 500));
       tmux('send-keys', '-t', session, 'Up');
-      await waitFor(() => /› run `sleep 30`\s*$/m.test(screen(session)), 10_000, 'the last input from the history');
+      await waitForScreen(session, /› run `sleep 30`\s*$/m, 10_000, 'the last input from the history');
     } finally {
       tmux('kill-session', '-t', session);
     }
@@ -94,12 +94,12 @@ steps:
     const start = () => tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `cd ${dir} && XDG_CONFIG_HOME=${dir}/.xdg exec node ${CLI}`);
     start();
     try {
-      await waitFor(() => screen(session).includes('or /help.'), 20_000, 'the welcome line');
+      await waitForScreen(session, 'or /help.', 20_000, 'the welcome line');
       await new Promise((r) => setTimeout(r, 500));
       await type(session, '/run slow.yaml');
-      await waitFor(() => screen(session).includes('Run it? (y)es / (n)o'), 10_000, 'the approval question');
+      await waitForScreen(session, 'Run it? (y)es / (n)o', 10_000, 'the approval question');
       tmux('send-keys', '-t', session, 'y');
-      await waitFor(() => /b on shell ▶ running/.test(screen(session)), 10_000, 'step b running');
+      await waitForScreen(session, /b on shell ▶ running/, 10_000, 'step b running');
       const pid = tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim();
       execFileSync('kill', ['-9', pid]);
       await new Promise((r) => setTimeout(r, 300));
@@ -109,10 +109,10 @@ steps:
         // The pane died with baton.
       }
       start();
-      await waitFor(() => /run ([0-9a-f]{8}) was interrupted at b \(attempt 1\): \/resume \1 to continue/.test(screen(session)), 20_000, 'the interrupted-run notice');
+      await waitForScreen(session, /run ([0-9a-f]{8}) was interrupted at b \(attempt 1\): \/resume \1 to continue/, 20_000, 'the interrupted-run notice');
       await new Promise((r) => setTimeout(r, 300));
       await type(session, '/resume');
-      await waitFor(() => /run [0-9a-f]{8} succeeded/.test(screen(session)), 20_000, 'the resumed run to finish');
+      await waitForScreen(session, /run [0-9a-f]{8} succeeded/, 20_000, 'the resumed run to finish');
       expect(linesOf(dir, 'effects')).toEqual(['a', 'b']);
     } finally {
       try {

@@ -18,3 +18,14 @@ export function stopTmux(): void {
     // No session was left, so the server is gone already.
   }
 }
+
+/** Waits until the pane shows `want`; on timeout the error carries the last screen, so a CI log says what was there instead. */
+export async function waitForScreen(session: string, want: RegExp | string, timeoutMs: number, what: string): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = screen(session);
+    if (typeof want === 'string' ? text.includes(want) : want.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${text.trimEnd()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
