@@ -49,6 +49,8 @@ export function progressLine(e: RunEvent, state: RunState): string | undefined {
       return `${at} ${e.step} ${yellow('!')} interrupted: ${e.reason}`;
     case 'step.cancelled':
       return `${at} ${e.step} ${red('■')} cancelled`;
+    case 'step.requeued':
+      return `${at} ${e.step} ${cyan('↻')} queued again: ${e.reason}`;
     default:
       return undefined;
   }

@@ -98,7 +98,9 @@ export type EventBody =
     }
   | { type: 'step.skipped'; step: string; reason: string }
   | { type: 'step.interrupted'; step: string; attempt: number; reason: string }
-  | { type: 'step.cancelled'; step: string; attempt?: number; reason: string };
+  | { type: 'step.cancelled'; step: string; attempt?: number; reason: string }
+  /** Queued again while the run goes on (a retry asked for by the user): it runs as its next attempt. */
+  | { type: 'step.requeued'; step: string; reason: string };
 
 export type RunEvent = EventBody & { seq: number; ts: number };
 

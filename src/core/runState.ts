@@ -239,6 +239,19 @@ function applyStepEvent(run: RunState, e: Extract<EventBody, { type: `step.${str
       step.reason = e.reason;
       finishAttempt(attempt, 'cancelled', ts, undefined, e.reason);
       return;
+    case 'step.requeued':
+      // A forEach or `uses` step runs again through its members, so it is running, not waiting.
+      step.status = step.instances ? 'running' : 'pending';
+      step.reason = e.reason;
+      // Its attempts stay, so the next one is numbered after them; how the last one ended does not.
+      delete step.finishedAt;
+      delete step.durationMs;
+      delete step.error;
+      delete step.errorClass;
+      delete step.retryAt;
+      delete step.progress;
+      delete step.fallback;
+      return;
   }
 }
 

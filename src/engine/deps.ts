@@ -39,4 +39,6 @@ export interface Active {
   /** The attempt's arguments and timeout, as self-healing may change them. */
   args: Record<string, unknown>;
   timeoutMs: number | undefined;
+  /** The user cancelled the step before its process was launched. */
+  cancelRequested?: boolean;
 }

@@ -21,6 +21,7 @@ import { instanceStep } from './loops.js';
 import { ProtocolRelay, type AttemptSetting } from './attempt.js';
 import { allowedEnv, expressionContext, stepContext, type ContextInput } from './stepInputs.js';
 import { runPaths, type RunPaths } from './workspace.js';
+import { StepControl, withCancelledSteps } from './stepControl.js';
 
 /**
  * Runs one plan: starts ready steps within the limits (parallelism, agent slots, resources),
@@ -45,12 +46,17 @@ export class RunEngine {
   private readonly groups: Groups;
   private readonly starter: Starter;
   private readonly outcomes: Outcomes;
+  private readonly control: StepControl;
   /** Steps this session still has to settle; their recorded status from an earlier session no longer counts. */
   private readonly toRun = new Set<string>();
   /** Steps whose primary failed for good and whose fallback runs instead. */
   private readonly inFallback = new Set<string>();
   private cancelReason: string | undefined;
   private finished = false;
+  private pumping = false;
+  private pumpAgain = false;
+  /** Steps were queued again: the queue is rebuilt, in priority order, before the next steps start. */
+  private reorder = false;
   private resolveRun: ((state: RunState) => void) | undefined;
   private rejectRun: ((e: unknown) => void) | undefined;
 
@@ -125,6 +131,23 @@ export class RunEngine {
       cancelled: () => this.cancelReason !== undefined,
       waitForRetry: (id, delayMs) => this.waitForRetry(id, delayMs),
     });
+    this.control = new StepControl({
+      append: (e) => this.log.append(e),
+      state: () => this.log.state,
+      steps: this.steps,
+      running: this.running,
+      timers: this.timers,
+      toRun: this.toRun,
+      budgetBase: this.budgetBase,
+      inFallback: this.inFallback,
+      runCancelled: () => this.cancelReason,
+      finished: () => this.finished,
+      settle: (id) => this.settle(id),
+      requeue: () => {
+        this.reorder = true;
+      },
+      pump: () => this.pump(),
+    });
   }
 
   get state(): RunState {
@@ -170,6 +193,24 @@ export class RunEngine {
     this.pump();
   }
 
+  /**
+   * Cancels one step while the rest of the run goes on: a running one is stopped as cancel() stops
+   * it, a waiting retry is dropped, a queued step never starts; the steps that need it are skipped.
+   * Returns what happened, or why not, in a line for the user. Call it between the engine's turns
+   * (a key press, a timer), not from inside an event subscriber.
+   */
+  cancelStep(id: string, reason = 'cancelled by the user'): string {
+    return this.control.cancel(id, reason);
+  }
+
+  /**
+   * Runs a step that failed for good or was cancelled again, with a fresh retry budget, and the
+   * steps skipped for want of it after it. Returns what happened, or why not, in a line for the user.
+   */
+  retryStep(id: string): string {
+    return this.control.retry(id);
+  }
+
   /** Second Ctrl-C: no grace period. */
   kill(): void {
     this.cancel();
@@ -178,18 +219,33 @@ export class RunEngine {
 
   private pump(): void {
     if (this.finished) return;
+    // A step cancelled or retried while steps are being started (from an event subscriber) is seen on the next round.
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
     try {
-      // Skipping or failing a step can unblock others earlier in the queue: go round until still.
-      while (this.cancelReason === undefined && this.startReady());
+      do {
+        this.pumpAgain = false;
+        // Skipping or failing a step can unblock others earlier in the queue: go round until still.
+        while (this.cancelReason === undefined && this.startReady());
+      } while (this.pumpAgain && !this.finished);
       if (this.running.size === 0 && this.timers.size === 0) this.finish();
     } catch (e) {
       this.fail(e);
+    } finally {
+      this.pumping = false;
     }
   }
 
   /** Starts what can start; true when it settled a step without starting it (skipped or failed). */
   private startReady(): boolean {
     const state = this.state;
+    if (this.reorder) {
+      this.reorder = false;
+      this.queue = orderQueue(this.stored.plan, state, this.steps, this.opts.history);
+    }
     let settled = false;
     const next: string[] = [];
     const drop = (id: string) => {
@@ -223,7 +279,7 @@ export class RunEngine {
       const blocked = blockedBy(step, this.state, this.toRun);
       if (blocked !== undefined) {
         const status = state.steps[blocked]?.status ?? 'failed';
-        this.log.append({ type: 'step.skipped', step: id, reason: `needs ${blocked}, which ${status === 'skipped' ? 'was skipped' : status}` });
+        this.log.append({ type: 'step.skipped', step: id, reason: `needs ${blocked}, which ${status === 'skipped' || status === 'cancelled' ? `was ${status}` : status}` });
         drop(id);
         continue;
       }
@@ -327,14 +383,17 @@ export class RunEngine {
     this.running.delete(id);
     this.slots.release(active.agent, step.resources);
     this.relay.reset(id);
+    const byUser = this.control.takeCancel(id);
+    // Stopped by the run's cancel or the user's cancel of this step: it did not fail, it was cancelled.
+    const cancelled = r.cancelled ? (this.cancelReason ?? byUser) : undefined;
     try {
       this.settle(id);
       const viaFallback = this.inFallback.has(id);
       if (r.exitCode === 0 && !r.error && !r.timedOut && !r.cancelled) {
         this.breakers.outcome(step, active.agent, true);
         this.outcomes.success(this.steps.get(id) ?? step, attempt, r, viaFallback);
-      } else if (r.cancelled && this.cancelReason !== undefined) {
-        this.log.append({ type: 'step.cancelled', step: id, attempt, reason: this.cancelReason });
+      } else if (cancelled !== undefined) {
+        this.log.append({ type: 'step.cancelled', step: id, attempt, reason: cancelled });
       } else {
         this.outcomes.failure(step, attempt, r, viaFallback, active);
       }
@@ -384,7 +443,7 @@ export class RunEngine {
 
   /** The run's last words: a critical failure's rollback, the hooks still running, then the outcome. */
   private async conclude(): Promise<void> {
-    let outcome = runOutcome(this.state, (id) => this.steps.get(id)?.continueOnError ?? false, this.cancelReason);
+    let outcome = withCancelledSteps(runOutcome(this.state, (id) => this.steps.get(id)?.continueOnError ?? false, this.cancelReason), this.state);
     const critical = this.alerts.critical;
     if (critical !== undefined) {
       const result = await this.rollback(`${critical} failed with critical severity`);

@@ -91,10 +91,11 @@ export function groupParams(step: ResolvedStep, given: Record<string, unknown>):
 
 /** The event that closes a `uses` step once its workflow's steps are done: the template's outputs, or the failure. */
 export function groupResult(parent: StepState, children: readonly StepState[], outputs: () => Record<string, unknown>, canFail: (id: string) => boolean, now: number): EventBody {
-  const failed = children.filter((s) => s.status === 'failed' && !canFail(s.id));
+  // A step the user cancelled leaves the workflow's work undone, whatever its continueOnError says.
+  const failed = children.filter((s) => (s.status === 'failed' && !canFail(s.id)) || s.status === 'cancelled');
   const durationMs = now - (parent.startedAt ?? now);
   if (failed.length > 0) {
-    const error = `its workflow failed at ${failed.map((s) => s.id).join(', ')}`;
+    const error = `its workflow failed at ${failed.map((s) => (s.status === 'cancelled' ? `${s.id} (cancelled)` : s.id)).join(', ')}`;
     return { type: 'step.failed', step: parent.id, attempt: 0, exitCode: null, signal: null, error, durationMs };
   }
   try {

@@ -65,6 +65,7 @@ export class Starter {
         },
       });
       active.handle = handle;
+      if (active.cancelRequested) handle.cancel();
       handle.result.then(
         (result) => this.d.onResult(step, attempt, active, result),
         (e: unknown) => this.d.fail(e),

@@ -147,6 +147,46 @@ describe('foldEvents', () => {
       [2, 'cancelled', 'user pressed ctrl-c'],
     ]);
   });
+
+  it('makes a requeued step pending again, without its last error, keeping its attempts so the next is numbered after them', () => {
+    const r = foldEvents(
+      'r5',
+      events(
+        created,
+        { type: 'run.started', pid: 1, host: 'a', parallel: 2 },
+        started('prep', 1),
+        { type: 'step.failed', step: 'prep', attempt: 1, exitCode: 3, signal: null, error: 'exit code 3', durationMs: 500, errorClass: 'permanent' },
+        started('prep', 2),
+        { type: 'step.failed', step: 'prep', attempt: 2, exitCode: 3, signal: null, error: 'exit code 3', durationMs: 500, errorClass: 'permanent' },
+        { type: 'step.skipped', step: 'train', reason: 'needs prep, which failed' },
+        { type: 'step.requeued', step: 'prep', reason: 'retried by the user' },
+        { type: 'step.requeued', step: 'train', reason: 'waits again for prep' },
+      ),
+    );
+    expect(r.steps.prep).toMatchObject({ status: 'pending', reason: 'retried by the user' });
+    expect(r.steps.prep?.attempts.map((a) => [a.n, a.status])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+    ]);
+    for (const gone of ['error', 'errorClass', 'finishedAt', 'durationMs'] as const) expect(r.steps.prep?.[gone]).toBeUndefined();
+    expect(r.steps.train).toMatchObject({ status: 'pending', reason: 'waits again for prep', attempts: [] });
+    expect(r.steps.train?.finishedAt).toBeUndefined();
+    expect(countByStatus(r)).toMatchObject({ pending: 4, failed: 0, skipped: 0 });
+  });
+
+  it('keeps a requeued forEach step running: it runs again through its instances', () => {
+    const r = foldEvents(
+      'r6',
+      events(
+        created,
+        { type: 'step.expanded', step: 'train', items: [1, 2] },
+        { type: 'step.failed', step: 'train', attempt: 0, exitCode: null, signal: null, error: '1 of 2 instances failed: train[1]', durationMs: 10 },
+        { type: 'step.requeued', step: 'train', reason: 'its step train[1] runs again' },
+      ),
+    );
+    expect(r.steps.train).toMatchObject({ status: 'running', instances: ['train[0]', 'train[1]'] });
+    expect(r.steps.train?.error).toBeUndefined();
+  });
 });
 
 describe('effectiveStatus', () => {
