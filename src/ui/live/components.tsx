@@ -3,6 +3,7 @@ import { formatDuration } from '../../core/duration.js';
 import { STATUS_ICON, type StepStatus } from '../../core/events.js';
 import { countByStatus, type RunState, type StepState } from '../../core/runState.js';
 import type { Pane } from './liveState.js';
+import { visibleLines } from './navigation.js';
 
 const COLOR: Partial<Record<StepStatus, string>> = { running: 'cyan', retrying: 'yellow', succeeded: 'green', failed: 'red', cancelled: 'red', interrupted: 'yellow', skipped: 'gray', pending: 'gray' };
 
@@ -43,11 +44,12 @@ export function ProgressBar({ step, now, width = 20 }: { step: StepState; now: n
 }
 
 /** One running step: agent, step, status, time, attempt, progress and the last lines of its output. */
-export function StepPane({ pane, step, now, height, width }: { pane: Pane; step: StepState | undefined; now: number; height: number; width: number }) {
+export function StepPane({ pane, step, now, height, width, focused = false, anchor }: { pane: Pane; step: StepState | undefined; now: number; height: number; width: number; focused?: boolean; anchor?: number }) {
   const status = step?.status ?? 'running';
-  const lines = pane.lines.slice(-Math.max(1, height));
+  // A scrolled pane gives its last line to the marker, so the pane keeps its height.
+  const { lines, below } = visibleLines(pane, anchor === undefined ? height : height - 1, anchor);
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={COLOR[status] ?? 'cyan'} width={width} paddingX={1}>
+    <Box flexDirection="column" borderStyle={focused ? 'double' : 'round'} borderColor={focused ? 'white' : (COLOR[status] ?? 'cyan')} width={width} paddingX={1}>
       <Text wrap="truncate">
         <Text bold>{pane.step}</Text> <Text color="gray">on {pane.agent}</Text> <Text color={COLOR[status] ?? 'cyan'}>{STATUS_ICON[status]} {status}</Text>{' '}
         <Text color="gray">
@@ -58,24 +60,45 @@ export function StepPane({ pane, step, now, height, width }: { pane: Pane; step:
       {step ? <ProgressBar step={step} now={now} /> : null}
       {lines.map((line, i) => (
         <Text key={i} wrap="truncate" color="gray">
-          {line}
+          {fit(line, width - 4)}
         </Text>
       ))}
+      {below > 0 ? (
+        <Text wrap="truncate" color="yellow">
+          ⏸ scrolled up: {below} newer line{below === 1 ? '' : 's'} below (End follows)
+        </Text>
+      ) : null}
     </Box>
   );
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * A log line cut to the pane's width. Plain ASCII is cut by length and stays plain ASCII (no
+ * ellipsis), which Ink measures by its length: a flood of output then costs little to draw.
+ * Anything else (wide characters, escape codes) is left to Ink's width-aware truncation.
+ */
+function fit(line: string, width: number): string {
+  if (PRINTABLE_ASCII.test(line)) return line.length > width ? line.slice(0, Math.max(0, width)) : line;
+  // Control characters other than escape would move the cursor inside the pane.
+  return line.replace(/[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]/g, ' ');
+}
+
 /** Every step in one line each: running first, then waiting, then finished. */
-export function StepList({ run, now, limit }: { run: RunState; now: number; limit: number }) {
+export function StepList({ run, now, limit, focus }: { run: RunState; now: number; limit: number; focus?: string }) {
   const rank: Record<StepStatus, number> = { running: 0, retrying: 1, pending: 2, interrupted: 2, succeeded: 3, failed: 3, skipped: 3, cancelled: 3 };
   const steps = run.order.map((id) => run.steps[id]).filter((s): s is StepState => s !== undefined);
   const sorted = [...steps].sort((a, b) => rank[a.status] - rank[b.status]);
   const shown = sorted.slice(0, limit);
+  // The focused step stays in sight, however long the list.
+  const focused = sorted.findIndex((s) => s.id === focus);
+  if (focused >= limit && limit > 0) shown[limit - 1] = sorted[focused] as StepState;
   return (
     <Box flexDirection="column">
       {shown.map((s) => (
         <Text key={s.id} wrap="truncate">
-          <Text color={COLOR[s.status] ?? 'white'}>
+          <Text color={COLOR[s.status] ?? 'white'} inverse={s.id === focus}>
             {STATUS_ICON[s.status]} {s.id}
           </Text>
           <Text color="gray"> {detail(s, now)}</Text>

@@ -14,7 +14,10 @@ export interface Pane {
   agent: string;
   attempt: number;
   startedAt: number;
+  /** The last lines of output, at most PANE_LINES. */
   lines: string[];
+  /** Every line the pane has received, for scrolling that stays put while output flows. */
+  received: number;
 }
 
 export interface LiveState {
@@ -43,7 +46,7 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
       const panes = state.panes.map((p) => {
         if (p.step !== action.step) return p;
         const lines = [...p.lines, ...shown];
-        return { ...p, lines: lines.length > PANE_LINES ? lines.slice(-PANE_LINES) : lines };
+        return { ...p, lines: lines.length > PANE_LINES ? lines.slice(-PANE_LINES) : lines, received: p.received + shown.length };
       });
       return { ...state, panes };
     }
@@ -51,7 +54,7 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
       const e = action.event;
       let panes = state.panes;
       if (e.type === 'step.started' && e.agent !== '-') {
-        panes = [...panes.filter((p) => p.step !== e.step), { step: e.step, agent: e.agent, attempt: e.attempt, startedAt: e.ts, lines: [] }];
+        panes = [...panes.filter((p) => p.step !== e.step), { step: e.step, agent: e.agent, attempt: e.attempt, startedAt: e.ts, lines: [], received: 0 }];
       } else if (ENDS.has(e.type) && 'step' in e) {
         panes = panes.filter((p) => p.step !== e.step);
       }
