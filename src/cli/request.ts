@@ -20,7 +20,11 @@ export function planFrom(words: string[], project: Project, cwd: string): Planne
     const loaded = loadPlanFile(text, cwd);
     return { kind: 'file', plan: resolvePlan(loaded.plan, project.catalog, loaded.source), source: loaded.source, baseDir: loaded.baseDir };
   }
-  const result = planRequest(text, plannerContext(project.registry.commands, project.dir));
+  return replan(planRequest(text, plannerContext(project.registry.commands, project.dir)), project, cwd);
+}
+
+/** The plan for a planner's result, checked whole unless a question still blocks it. */
+export function replan(result: PlanResult, project: Project, cwd: string): Planned & { kind: 'request' } {
   let plan: ResolvedPlan | undefined;
   try {
     plan = result.steps.length > 0 ? resolvePlan(toPlan(result), project.catalog, 'the request') : undefined;

@@ -1,41 +1,53 @@
-import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Text, useApp, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import { useEffect, useRef, useState } from 'react';
-import { errorMessage, isBatonError } from '../core/errors.js';
+import { answerFor, type Question } from './clarify.js';
+import { Clarification, clarificationRows } from './Clarification.js';
 import { complete, findSlashCommand, parseSlashCommand } from './commands/index.js';
 import type { CommandResult } from './commands/types.js';
-import type { RunEvent } from '../core/events.js';
-import type { RunState } from '../core/runState.js';
 import type { Proposal, SessionController } from './controller.js';
-import { initialLive, liveReducer, type LiveState } from './live/liveState.js';
-import { LiveView } from './live/LiveView.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { commandFor, type KeyCommand, type KeyContext } from './keys.js';
+import { LiveView, paneLayout } from './live/LiveView.js';
+import { focusable, follow, moveFocus, NO_NAVIGATION, prune, scrollPane, type Navigation } from './live/navigation.js';
+import { Transcript, type Item } from './Transcript.js';
+import { describeError, useRunner, type Runnable } from './useRunner.js';
+import { useTerminalSize } from './useTerminalSize.js';
 
-interface Item {
-  id: number;
-  kind: 'user' | 'info' | 'error' | 'plan' | 'summary';
-  text: string;
-}
-
-type Mode = { kind: 'input' } | { kind: 'confirm'; proposal: Required<Proposal> } | { kind: 'running' } | { kind: 'busy' };
-
-const PREFIX: Record<Item['kind'], string> = { user: '› ', info: '', error: '✖ ', plan: '', summary: '' };
-const COLOR: Partial<Record<Item['kind'], string>> = { user: 'cyan', error: 'red' };
+/** A plan waiting for the user: to be approved, or a question of the planner's to answer. */
+type Pending = { kind: 'confirm'; proposal: Runnable } | { kind: 'clarify'; proposal: Proposal; question: Question };
 
 /**
- * The REPL: a transcript of finished items (committed once, in <Static>), and a live region below it
- * that is the input line, a plan waiting for approval, or the live view of a running plan.
+ * The REPL: the transcript (committed once, in <Static>), and below it the live region: the live
+ * view of a run, a plan waiting for an answer, and the input line, which stays usable during a run.
  */
 export function App({ controller }: { controller: SessionController }) {
   const { exit } = useApp();
-  const { stdout } = useStdout();
+  const { columns, rows } = useTerminalSize();
   const [items, setItems] = useState<Item[]>(() => [
     ...controller.restored.map((m, i): Item => ({ id: -1 - i, kind: m.role === 'user' ? 'user' : 'summary', text: m.content })),
     { id: 0, kind: 'info', text: `Baton in ${controller.project.dir}${controller.restored.length ? ` (session ${controller.sessionId} continued)` : ''}. Type a request in plain English, or /help.` },
   ]);
-  const [mode, setMode] = useState<Mode>({ kind: 'input' });
+  const [pending, setPending] = useState<Pending | undefined>();
   const [input, setInput] = useState('');
-  const [live, setLive] = useState<LiveState | undefined>();
+  const [commandBusy, setCommandBusy] = useState(false);
+  const [focus, setFocus] = useState<'input' | 'panes'>('input');
+  const [overlay, setOverlay] = useState(false);
+  const [nav, setNav] = useState<Navigation>(NO_NAVIGATION);
   const history = useRef<string[]>(controller.loadHistory());
+  const interrupts = useRef(0);
+  const cursor = useRef(-1);
+  const nextId = useRef(1);
+
+  const add = (kind: Item['kind'], text: string) => {
+    const id = nextId.current++;
+    setItems((xs) => [...xs, { id, kind, text }]);
+  };
+  const runner = useRunner(controller, add);
+  const live = runner.live;
+  const targets = live ? focusable(live.panes, live.run) : [];
+  const view = prune(nav, targets);
+
   useEffect(() => {
     controller.interruptedRuns().then(
       (runs) => {
@@ -45,78 +57,72 @@ export function App({ controller }: { controller: SessionController }) {
     );
     // Once, at launch.
   }, []);
-  const interrupts = useRef(0);
-  const cursor = useRef(-1);
-  const nextId = useRef(1);
-
-  const add = (kind: Item['kind'], text: string) => {
-    const id = nextId.current++;
-    setItems((xs) => [...xs, { id, kind, text }]);
-  };
-
-  const propose = (text: string, askToRun: boolean) => {
-    let proposal: Proposal;
-    try {
-      proposal = controller.propose(text);
-    } catch (e) {
-      add('error', isBatonError(e) ? `${e.message}${e.hint ? `\n  ${e.hint}` : ''}` : errorMessage(e));
-      return;
+  useEffect(() => {
+    // A run that ended takes its Ctrl-C with it: the next one at the prompt only warns.
+    interrupts.current = 0;
+    if (!runner.busy) {
+      setFocus('input');
+      setNav(NO_NAVIGATION);
     }
+  }, [runner.busy]);
+
+  /** Shows what the planner made of a request, and what it needs next: an answer, or a yes. */
+  const offer = (proposal: Proposal, askToRun: boolean) => {
     add('plan', proposal.text);
-    if (askToRun && proposal.plan) setMode({ kind: 'confirm', proposal: proposal as Required<Proposal> });
+    const question = proposal.questions[0];
+    if (!proposal.plan && question) setPending({ kind: 'clarify', proposal, question });
+    else if (proposal.plan && askToRun) {
+      for (const q of proposal.questions) add('question', q.text);
+      setPending({ kind: 'confirm', proposal: proposal as Runnable });
+    } else setPending(undefined);
   };
 
-  const startRun = (proposal: Required<Proposal> | { resume: string | undefined }) => {
-    setMode({ kind: 'running' });
-    let state: LiveState | undefined;
-    const pending = new Map<string, string[]>();
-    let timer: NodeJS.Timeout | undefined;
-    const flush = () => {
-      timer = undefined;
-      if (!state) return;
-      for (const [step, lines] of pending) state = liveReducer(state, { type: 'lines', step, lines });
-      pending.clear();
-      setLive(liveReducer(state, { type: 'tick', now: Date.now() }));
-    };
-    const schedule = () => {
-      timer ??= setTimeout(flush, 33);
-    };
-    const watch = {
-      event: (e: RunEvent, run: RunState) => {
-        state = liveReducer(state ?? initialLive(run), { type: 'event', event: e, run });
-        schedule();
-      },
-      output: (step: string, line: string) => {
-        const lines = pending.get(step);
-        if (lines) lines.push(line);
-        else pending.set(step, [line]);
-        schedule();
-      },
-    };
-    ('resume' in proposal ? controller.resume(proposal.resume, watch) : controller.run(proposal.plan, watch))
-      .then(
-        ({ summary }) => {
-          clearTimeout(timer);
-          setLive(undefined);
-          add('summary', summary);
-          void controller.record('baton', summary);
-          interrupts.current = 0;
-          setMode({ kind: 'input' });
-        },
-        (e: unknown) => {
-          clearTimeout(timer);
-          setLive(undefined);
-          add('error', errorMessage(e));
-          setMode({ kind: 'input' });
-        },
-      );
+  const plan = (text: string, askToRun: boolean) => {
+    try {
+      offer(controller.propose(text), askToRun);
+    } catch (e) {
+      add('error', describeError(e));
+    }
+  };
+
+  const answer = (p: Extract<Pending, { kind: 'clarify' }>, typed: string) => {
+    const a = answerFor(p.question, typed);
+    if (a.kind === 'invalid') return add('error', a.message);
+    add('question', `${p.question.text} ${a.kind === 'arg' ? a.value : a.kind === 'request' ? a.text : a.kind === 'accept' ? 'yes' : 'no'}`);
+    setPending(undefined);
+    if (a.kind === 'request') plan(a.text, true);
+    else if (a.kind === 'rephrase') setInput(p.proposal.request);
+    else if (a.kind === 'accept' && p.proposal.plan) setPending({ kind: 'confirm', proposal: p.proposal as Runnable });
+    else if (a.kind === 'arg') {
+      try {
+        offer(controller.answer(p.proposal, a.step, a.arg, a.value), true);
+      } catch (e) {
+        add('error', describeError(e));
+      }
+    }
+  };
+
+  const approve = (p: Runnable) => {
+    setPending(undefined);
+    runner.run(p);
   };
 
   const apply = (result: CommandResult) => {
     if (result.kind === 'message') add('info', result.text);
-    else if (result.kind === 'plan') propose(result.request, result.run);
-    else if (result.kind === 'resume') startRun({ resume: result.run });
-    else if (result.kind === 'clear') setItems([]);
+    else if (result.kind === 'plan') plan(result.request, result.run);
+    else if (result.kind === 'resume') runner.resume(result.run);
+    else if (result.kind === 'rollback') runner.rollback(result.run, result.to);
+    else if (result.kind === 'approve') {
+      if (pending?.kind === 'confirm') approve(pending.proposal);
+      else add('info', 'no plan is waiting: type a request first');
+    } else if (result.kind === 'cancel') {
+      if (!runner.cancel(false) && !pending) add('info', 'nothing to cancel');
+      if (pending) add('info', 'not run');
+      setPending(undefined);
+    } else if (result.kind === 'retry') {
+      if (runner.busy) add('info', controller.retryStep(result.step));
+      else runner.resume(undefined);
+    } else if (result.kind === 'clear') setItems([]);
     else exit();
   };
 
@@ -130,93 +136,144 @@ export function App({ controller }: { controller: SessionController }) {
     add('user', text);
     void controller.record('user', text);
     const slash = parseSlashCommand(text);
-    if (!slash) {
-      propose(text, true);
-      return;
-    }
+    if (pending?.kind === 'clarify' && !slash) return answer(pending, text);
+    if (!slash) return plan(text, true);
     const found = findSlashCommand(slash.name);
-    if ('error' in found) {
-      add('error', found.error);
-      return;
-    }
-    setMode({ kind: 'busy' });
+    if ('error' in found) return add('error', found.error);
+    setCommandBusy(true);
     Promise.resolve(found.command.action(slash.args, controller)).then(
       (r) => {
-        setMode({ kind: 'input' });
+        setCommandBusy(false);
         apply(r);
       },
       (e: unknown) => {
-        setMode({ kind: 'input' });
-        add('error', isBatonError(e) ? e.message : errorMessage(e));
+        setCommandBusy(false);
+        add('error', describeError(e));
       },
     );
   };
 
-  useInput((ch, key) => {
-    if (key.ctrl && ch === 'c') {
-      interrupts.current++;
-      if (mode.kind === 'running') {
-        // The first Ctrl-C cancels the run cleanly (it can be resumed); the next kills it.
-        const hard = interrupts.current > 1;
-        controller.cancel(hard);
-        add('info', hard ? 'killing the run now' : `cancelling run ${controller.runId ?? ''}: its steps are stopped and it can be resumed (baton resume ${controller.runId ?? 'RUN'}); Ctrl-C again kills at once`);
-      } else if (mode.kind === 'confirm') {
-        add('info', 'not run');
-        setMode({ kind: 'input' });
-        interrupts.current = 0;
-      } else if (input) {
-        setInput('');
-        interrupts.current = 0;
-      } else if (interrupts.current > 1) exit();
-      else add('info', 'press Ctrl-C again to quit (or type /quit)');
-      return;
-    }
-    interrupts.current = 0;
-    if (mode.kind === 'confirm') {
-      if (ch === 'y' || ch === 'Y' || key.return) startRun(mode.proposal);
-      else if (ch === 'n' || ch === 'N' || key.escape) {
-        add('info', 'not run');
-        setMode({ kind: 'input' });
+  const onChange = (value: string) => {
+    // `?` on an empty line asks for the keys; it is not the start of a request.
+    if (input === '' && value === '?') return setOverlay(true);
+    // A paste of several lines arrives as one chunk with its line breaks: it stays one request.
+    setInput(value.replace(/\r\n?/g, '\n'));
+  };
+
+  const interrupt = () => {
+    interrupts.current++;
+    if (runner.busy && (interrupts.current > 1 || !pending)) {
+      // The first Ctrl-C cancels the run cleanly (it can be resumed); the next kills it.
+      runner.cancel(interrupts.current > 1);
+    } else if (pending) {
+      add('info', 'not run');
+      setPending(undefined);
+      interrupts.current = 0;
+    } else if (input) {
+      setInput('');
+      interrupts.current = 0;
+    } else if (interrupts.current > 1) exit();
+    else add('info', 'press Ctrl-C again to quit (or type /quit)');
+  };
+
+  const layout = live ? paneLayout(live, columns, liveRows(), controller.project.config.config.parallel, view) : undefined;
+  const focusedPane = live?.panes.find((p) => p.step === view.focus);
+
+  const act = (command: KeyCommand) => {
+    switch (command) {
+      case 'interrupt':
+        return interrupt();
+      case 'quit':
+        return exit();
+      case 'help':
+        return setOverlay(true);
+      case 'back':
+        return setFocus('input');
+      case 'approve':
+        return pending?.kind === 'confirm' ? approve(pending.proposal) : undefined;
+      case 'reject':
+        if (pending) add('info', pending.kind === 'confirm' ? 'not run' : 'question dropped');
+        return setPending(undefined);
+      case 'edit':
+        if (pending) setInput(pending.proposal.request);
+        return setPending(undefined);
+      case 'historyPrev':
+        if (!history.current.length) return;
+        cursor.current = Math.min(history.current.length - 1, cursor.current + 1);
+        return setInput(history.current[cursor.current] ?? '');
+      case 'historyNext':
+        cursor.current = Math.max(-1, cursor.current - 1);
+        return setInput(cursor.current < 0 ? '' : (history.current[cursor.current] ?? ''));
+      case 'complete': {
+        if (live && !input.startsWith('/')) {
+          setFocus('panes');
+          return setNav(moveFocus(view, targets, 1));
+        }
+        const options = complete(input);
+        if (options.length === 1) setInput(`${options[0] ?? ''} `);
+        else if (options.length > 1) add('info', options.join('  '));
+        return;
       }
-      return;
+      case 'focusNext':
+      case 'focusPrev':
+        if (!live) return;
+        setFocus('panes');
+        return setNav(moveFocus(view, targets, command === 'focusNext' ? 1 : -1));
+      case 'zoom':
+        return setNav({ ...view, zoomed: !view.zoomed && focusedPane !== undefined });
+      case 'scrollUp':
+      case 'scrollDown':
+      case 'pageUp':
+      case 'pageDown': {
+        if (!focusedPane || !layout) return;
+        const page = Math.max(1, layout.lineRows - 1);
+        const by = { scrollUp: 1, scrollDown: -1, pageUp: page, pageDown: -page }[command];
+        return setNav(scrollPane(view, focusedPane, by, layout.lineRows));
+      }
+      case 'follow':
+        return view.focus ? setNav(follow(view, view.focus)) : undefined;
+      case 'cancelStep':
+      case 'retryStep':
+        if (!view.focus) return add('info', 'Tab to a step first');
+        return add('info', command === 'cancelStep' ? controller.cancelStep(view.focus) : controller.retryStep(view.focus));
     }
-    if (mode.kind !== 'input') return;
-    if (key.ctrl && ch === 'd') exit();
-    else if (key.upArrow && history.current.length) {
-      cursor.current = Math.min(history.current.length - 1, cursor.current + 1);
-      setInput(history.current[cursor.current] ?? '');
-    } else if (key.downArrow) {
-      cursor.current = Math.max(-1, cursor.current - 1);
-      setInput(cursor.current < 0 ? '' : (history.current[cursor.current] ?? ''));
-    } else if (key.tab) {
-      const options = complete(input);
-      if (options.length === 1) setInput(`${options[0] ?? ''} `);
-      else if (options.length > 1) add('info', options.join('  '));
-    }
+  };
+
+  const context: KeyContext = pending?.kind === 'confirm' ? 'confirm' : focus === 'panes' && live ? 'panes' : 'input';
+  useInput((ch, key) => {
+    if (overlay) return setOverlay(false);
+    const command = commandFor(ch, key, context);
+    if (command !== 'interrupt') interrupts.current = 0;
+    // `?` at the input line is read where the line changes: only an empty line means help.
+    if (command === undefined || (command === 'help' && context === 'input')) return;
+    if (commandBusy && command !== 'interrupt') return;
+    act(command);
   });
 
+  /** Rows the live view may take: the terminal less the lines drawn below it. */
+  function liveRows(): number {
+    const below = 2 + (pending?.kind === 'clarify' ? clarificationRows(pending.question) : pending ? 1 : 0) + (runner.queued.length ? 1 : 0);
+    return Math.max(8, rows - below);
+  }
+
+  const prompt = live ? (focus === 'panes' ? 'Esc: back to typing · ? keys' : 'a request now is queued after this run · Tab: panes · ? keys') : 'train a random forest on iris, then evaluate it';
   return (
     <>
-      <Static items={items}>
-        {(item) => (
-          <Text key={item.id} color={COLOR[item.kind]}>
-            {PREFIX[item.kind]}
-            {item.text}
-          </Text>
-        )}
-      </Static>
-      {mode.kind === 'running' && live ? <LiveView live={live} columns={stdout.columns || 100} rows={Math.max(10, (stdout.rows || 30) - 2)} maxPanes={controller.project.config.config.parallel} /> : null}
-      {mode.kind === 'confirm' ? (
+      <Transcript items={items} />
+      {overlay ? <HelpOverlay rows={rows} /> : live ? <LiveView live={live} columns={columns} rows={liveRows()} maxPanes={controller.project.config.config.parallel} nav={view} /> : null}
+      {runner.queued.length ? <Text color="gray">queued after this run: {runner.queued.map((q) => q.request.slice(0, 40)).join(' · ')}</Text> : null}
+      {pending?.kind === 'clarify' ? <Clarification question={pending.question} /> : null}
+      {pending?.kind === 'confirm' ? (
         <Text>
-          Run it? <Text bold>(y)</Text>es / <Text bold>(n)</Text>o
+          {runner.busy ? 'Queue it after this run? ' : 'Run it? '}
+          <Text bold>(y)</Text>es / <Text bold>(n)</Text>o / <Text bold>(e)</Text>dit
         </Text>
-      ) : null}
-      {mode.kind === 'input' ? (
+      ) : (
         <Box>
-          <Text color="cyan">› </Text>
-          <TextInput value={input} onChange={setInput} onSubmit={submit} placeholder="train a random forest on iris, then evaluate it" />
+          <Text color={focus === 'panes' && live ? 'gray' : 'cyan'}>› </Text>
+          <TextInput value={input} onChange={onChange} onSubmit={submit} focus={!commandBusy && !(focus === 'panes' && live)} placeholder={prompt} />
         </Box>
-      ) : null}
+      )}
     </>
   );
 }

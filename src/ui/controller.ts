@@ -13,9 +13,12 @@ import { ownerAlive } from '../engine/ownership.js';
 import type { CliOptions, Project } from '../cli/context.js';
 import { loadProject } from '../cli/context.js';
 import { createEngine } from '../cli/execute.js';
+import type { RunEngine } from '../engine/engine.js';
 import { ago, colorStatus, table } from '../cli/format.js';
 import { renderPlan } from '../cli/planView.js';
-import { blocking, planFrom, questions, stepLines } from '../cli/request.js';
+import { blocking, planFrom, replan, stepLines, type Planned } from '../cli/request.js';
+import type { PlanResult } from '../planner/planner.js';
+import { questionsOf, withArg, type Question } from './clarify.js';
 import { failedLogs, runHeadline, stepTable } from '../cli/summary.js';
 import { rowStatus } from '../cli/commands/runs.js';
 import { EventLog } from '../store/eventLog.js';
@@ -27,10 +30,27 @@ import { stateDir } from '../registry/paths.js';
 
 const HISTORY = 500;
 
+/** One input per line of `.baton/history`: a pasted multi-line request is kept as a JSON string. */
+const toHistoryLine = (entry: string) => (entry.includes('\n') || entry.startsWith('"') ? JSON.stringify(entry) : entry);
+function fromHistoryLine(line: string): string {
+  if (!line.startsWith('"')) return line;
+  try {
+    return String(JSON.parse(line));
+  } catch {
+    return line;
+  }
+}
+
 export interface Proposal {
+  /** What was asked, as typed: (e)dit puts it back in the input line. */
+  request: string;
+  /** The plan as a tree, or its steps when a question still blocks it. */
   text: string;
   /** Set when the plan can run as it is. */
   plan?: { plan: ResolvedPlan; source: string; baseDir: string };
+  /** What the planner asks back; the plan cannot run while one asks for a value or nothing was found. */
+  questions: Question[];
+  result?: PlanResult;
 }
 
 export interface RunWatcher {
@@ -45,7 +65,7 @@ export interface RunWatcher {
 export class SessionController {
   readonly sessionId: string;
   private lastRun: string | undefined;
-  private current: { cancel(reason?: string): void; kill(): void } | undefined;
+  private current: Pick<RunEngine, 'cancel' | 'kill' | 'cancelStep' | 'retryStep'> | undefined;
 
   /** The messages of a session picked up again (`--continue`, `--resume ID`), oldest first. */
   restored: { role: string; content: string }[] = [];
@@ -104,11 +124,19 @@ export class SessionController {
   /** A plan for a request or a plan file, shown as a tree, with what the planner asks back. */
   propose(text: string): Proposal {
     const planned = planFrom(text.split(/\s+/), this.project, this.project.dir);
-    if (planned.kind === 'file') return { text: renderPlan(planned.plan, new Map()), plan: { plan: planned.plan, source: planned.source, baseDir: planned.baseDir } };
+    if (planned.kind === 'file') return { request: text, text: renderPlan(planned.plan, new Map()), questions: [], plan: { plan: planned.plan, source: planned.source, baseDir: planned.baseDir } };
+    return this.proposal(text, planned);
+  }
+
+  /** The proposal again, with the value of an argument the planner asked for. */
+  answer(p: Proposal, step: string, arg: string, value: string): Proposal {
+    if (!p.result) return p;
+    return this.proposal(p.request, replan(withArg(p.result, step, arg, value), this.project, this.project.dir));
+  }
+
+  private proposal(request: string, planned: Planned & { kind: 'request' }): Proposal {
     const r = planned.result;
-    const body = planned.plan ? renderPlan(planned.plan, new Map()) : stepLines(r);
-    const asks = r.clarifications.length ? `\n${questions(r)}` : '';
-    const out: Proposal = { text: `${body}${asks}` };
+    const out: Proposal = { request, text: planned.plan ? renderPlan(planned.plan, new Map()) : stepLines(r), questions: questionsOf(r), result: r };
     if (planned.plan && !blocking(r)) out.plan = { plan: planned.plan, source: 'request', baseDir: planned.baseDir };
     return out;
   }
@@ -163,12 +191,49 @@ export class SessionController {
     }
   }
 
+  /**
+   * Runs the undo of a run's completed steps after `to` (all without it), latest first, and
+   * restores its workspace checkpoint, as `baton rollback` does. Returns what it did.
+   */
+  async rollback(id: string | undefined, to: string | undefined, watch: RunWatcher): Promise<string> {
+    if (this.current) return 'a run is in progress: /cancel it first, then roll back';
+    const runs = new RunRepository(this.store);
+    const target = id ?? (await this.latestRun(runs));
+    if (target === undefined) return 'no runs yet';
+    const { row, state } = await runToChange(runs, target, 'cancel it first, then roll it back');
+    if (to !== undefined && state.steps[to]?.status !== 'succeeded') {
+      const hint = didYouMean(to, state.order);
+      return `--to ${to}: run ${row.id} has no succeeded step "${to}"${hint ? ` (${hint})` : ''}; roll back to a step that completed`;
+    }
+    const stored = await runs.loadPlan(row.id);
+    const log = new EventLog(this.store, state);
+    log.subscribe((e, s) => watch.event(e, s));
+    const { engine, executor } = await createEngine(this.project, this.store, log, stored, (step, line) => watch.output(step, line));
+    try {
+      const r = await engine.rollback(to !== undefined ? `rolled back to ${to} by hand` : 'rolled back by hand', to);
+      if (r.undone.length === 0 && r.ok) return `run ${row.id}: no completed step${to ? ` after ${to}` : ''} has an undo; nothing to roll back`;
+      return r.ok ? `run ${row.id} rolled back: undid ${r.undone.join(', ')} (latest first)` : `run ${row.id}: rollback failed: ${r.error ?? 'an undo failed'}; /logs STEP shows why`;
+    } finally {
+      executor.dispose();
+    }
+  }
+
   /** Stops the run in flight: cleanly the first time (resumable), at once the second. */
   cancel(hard = false): boolean {
     if (!this.current) return false;
     if (hard) this.current.kill();
     else this.current.cancel('cancelled by Ctrl-C');
     return true;
+  }
+
+  /** Cancels one step of the run in flight while the rest goes on; says what happened, or why not. */
+  cancelStep(id: string): string {
+    return this.current ? this.current.cancelStep(id) : 'no run in progress';
+  }
+
+  /** Runs a failed or cancelled step of the run in flight again, and what was skipped for want of it. */
+  retryStep(id: string): string {
+    return this.current ? this.current.retryStep(id) : 'no run in progress';
   }
 
   /** The run a command without an id means: this session's last, else the project's newest. */
@@ -184,7 +249,7 @@ export class SessionController {
   /** Input history of this project, newest first (`.baton/history`). */
   loadHistory(): string[] {
     try {
-      return readFileSync(this.historyPath, 'utf8').split('\n').filter(Boolean).reverse().slice(0, HISTORY);
+      return readFileSync(this.historyPath, 'utf8').split('\n').filter(Boolean).map(fromHistoryLine).reverse().slice(0, HISTORY);
     } catch {
       return [];
     }
@@ -192,7 +257,7 @@ export class SessionController {
 
   saveHistory(newestFirst: readonly string[]): void {
     try {
-      writeFileSync(this.historyPath, `${[...newestFirst].slice(0, HISTORY).reverse().join('\n')}\n`);
+      writeFileSync(this.historyPath, `${[...newestFirst].slice(0, HISTORY).reverse().map(toHistoryLine).join('\n')}\n`);
     } catch {
       // History is a convenience: a read-only project just does without it.
     }

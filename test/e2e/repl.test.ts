@@ -122,4 +122,51 @@ steps:
       }
     }
   });
+
+  it('during a run: a request is queued, Tab focuses a pane, z zooms, c cancels that step, then the queued plan runs', async () => {
+    const dir = tempProject({
+      'long.yaml': `name: long
+steps:
+  - id: waits
+    run: [sh, -c, 'for i in $(seq 1 300); do echo "waiting $i"; sleep 0.1; done']
+  - id: quick
+    run: [echo, quick done]
+`,
+      'next.yaml': 'name: next\nsteps:\n  - { id: after, run: [echo, the queued plan ran] }\n',
+    });
+    const session = `baton-repl-q-${process.pid}`;
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `cd ${dir} && XDG_CONFIG_HOME=${dir}/.xdg node ${CLI}; sleep 60`);
+    try {
+      await waitForScreen(session, 'or /help.', 20_000, 'the welcome line');
+      await new Promise((r) => setTimeout(r, 500));
+      await type(session, '/run long.yaml');
+      await waitForScreen(session, 'Run it? (y)es / (n)o', 10_000, 'the approval question');
+      tmux('send-keys', '-t', session, 'y');
+      await waitForScreen(session, /waits on shell ▶ running/, 10_000, 'the pane of waits');
+      await waitForScreen(session, /✔ quick/, 10_000, 'quick to finish');
+
+      await type(session, '/run next.yaml');
+      await waitForScreen(session, 'Queue it after this run? (y)es', 10_000, 'the queue question');
+      tmux('send-keys', '-t', session, 'y');
+      await waitForScreen(session, /queued: it runs when run [0-9a-f]{8} ends/, 10_000, 'the queued notice');
+      await waitForScreen(session, /queued after this run: next\.yaml/, 10_000, 'the queue line');
+
+      tmux('send-keys', '-t', session, 'Tab');
+      await waitForScreen(session, /╔.*\n║ waits on shell/, 10_000, 'the focused pane');
+      tmux('send-keys', '-t', session, 'z');
+      // More output than the pane shows, so there is something to scroll back to.
+      await waitForScreen(session, /waiting 6\d/, 15_000, 'more output than the pane holds');
+      tmux('send-keys', '-t', session, 'Up', 'Up', 'Up');
+      await waitForScreen(session, /⏸ scrolled up: \d+ newer lines? below/, 10_000, 'the scrolled marker');
+      tmux('send-keys', '-t', session, 'c');
+      await waitForScreen(session, /cancelling waits \(attempt 1\)/, 10_000, 'the step cancelled');
+      await waitForScreen(session, /run [0-9a-f]{8} cancelled/, 20_000, 'the first run to end');
+      await waitForScreen(session, /starting the queued plan: next\.yaml/, 10_000, 'the queued plan to start');
+      const done = await waitForScreen(session, /run [0-9a-f]{8} succeeded/, 20_000, 'the queued plan to finish');
+      expect(done).toMatch(/■ waits\s+run:sh\s+shell\s+cancelled/);
+      expect(done).toMatch(/✔ after\s+run:echo\s+shell\s+succeeded/);
+    } finally {
+      tmux('kill-session', '-t', session);
+    }
+  });
 });

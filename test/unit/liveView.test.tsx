@@ -2,7 +2,8 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { EventBody } from '../../src/core/events.js';
 import { applyEvent, emptyRun, type RunState } from '../../src/core/runState.js';
-import { initialLive, liveReducer, PANE_LINES, type LiveState } from '../../src/ui/live/liveState.js';
+import { initialLive, liveReducer, PANE_LINES, type LiveState, type Pane } from '../../src/ui/live/liveState.js';
+import { focusable, moveFocus, NO_NAVIGATION, scrollPane } from '../../src/ui/live/navigation.js';
 import { LiveView } from '../../src/ui/live/LiveView.js';
 
 /** Replays a recorded event stream into the live view's state, as the running view does. */
@@ -68,5 +69,43 @@ describe('the live view', () => {
     ]).live;
     expect(done.panes).toEqual([]);
     expect(render(<LiveView live={done} columns={120} rows={30} maxPanes={3} />).lastFrame()).toMatch(/✖ tree exit code 1/);
+  });
+
+  it('a focused pane scrolled up stays still while output flows, says how much is below, and follows again at the bottom', () => {
+    const { live } = replay(STREAM);
+    const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `out ${from + i}`);
+    let state = liveReducer(live, { type: 'lines', step: 'train', lines: lines(0, 50) });
+    const pane = () => state.panes.find((p) => p.step === 'train') as Pane;
+    let nav = moveFocus(NO_NAVIGATION, focusable(state.panes, state.run), 1);
+    expect(nav.focus).toBe('train');
+    nav = scrollPane(nav, pane(), 10, 8);
+    const frameOf = () => render(<LiveView live={{ ...state, now: 2000 }} columns={120} rows={20} maxPanes={3} nav={nav} />).lastFrame() ?? '';
+    const before = frameOf();
+    expect(before).toMatch(/⏸ scrolled up: 10 newer lines below \(End follows\)/);
+    expect(before).toContain('out 39');
+    expect(before).not.toContain('out 40');
+    expect(before).toMatch(/╔/);
+
+    state = liveReducer(state, { type: 'lines', step: 'train', lines: lines(50, 80) });
+    const after = frameOf();
+    expect(after).toContain('out 39');
+    expect(after).not.toContain('out 79');
+    expect(after).toMatch(/⏸ scrolled up: 40 newer lines below/);
+
+    nav = scrollPane(nav, pane(), -1000, 8);
+    const following = frameOf();
+    expect(following).toContain('out 79');
+    expect(following).not.toContain('scrolled up');
+  });
+
+  it('zoom shows the focused pane alone; Tab reaches failed steps after the running ones', () => {
+    const failed = replay([...STREAM, { type: 'step.failed', step: 'tree', attempt: 1, exitCode: 2, signal: null, error: 'exit code 2', durationMs: 500 }]).live;
+    expect(focusable(failed.panes, failed.run)).toEqual(['train', 'tree']);
+    const zoomed = { ...moveFocus(NO_NAVIGATION, ['train', 'tree'], 1), zoomed: true };
+    const { live } = replay(STREAM);
+    const frame = render(<LiveView live={live} columns={120} rows={30} maxPanes={3} nav={zoomed} />).lastFrame() ?? '';
+    expect(frame).toContain('train on trainer');
+    expect(frame).not.toContain('tree on trainer');
+    expect(moveFocus(zoomed, ['train', 'tree'], -1).focus).toBe('tree');
   });
 });

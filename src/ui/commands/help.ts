@@ -15,6 +15,6 @@ export const helpCommand: SlashCommand = {
     }
     const width = Math.max(...BUILTIN_COMMANDS.map((c) => c.usage.length));
     const lines = BUILTIN_COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.description}`);
-    return { kind: 'message', text: ['Type a request in plain English, or a command:', ...lines].join('\n') };
+    return { kind: 'message', text: ['Type a request in plain English, or a command:', ...lines, 'Keys: ? on an empty input line lists them (Tab focuses the panes of a run).'].join('\n') };
   },
 };

@@ -14,9 +14,35 @@ import { resumeCommand } from './resume.js';
 import { runsCommand } from './runs.js';
 import { sessionsCommand } from './sessions.js';
 import { statusCommand } from './status.js';
+import { approveCommand } from './approve.js';
+import { cancelCommand } from './cancel.js';
+import { historyCommand } from './history.js';
+import { retryCommand } from './retry.js';
+import { rollbackCommand } from './rollback.js';
 import type { SlashCommand } from './types.js';
 
-export const BUILTIN_COMMANDS: SlashCommand[] = [helpCommand, planCommand, runCommand, statusCommand, runsCommand, resumeCommand, sessionsCommand, logsCommand, agentsCommand, varsCommand, setCommand, configCommand, templatesCommand, clearCommand, quitCommand];
+export const BUILTIN_COMMANDS: SlashCommand[] = [
+  helpCommand,
+  planCommand,
+  runCommand,
+  approveCommand,
+  cancelCommand,
+  statusCommand,
+  logsCommand,
+  agentsCommand,
+  runsCommand,
+  sessionsCommand,
+  resumeCommand,
+  retryCommand,
+  rollbackCommand,
+  varsCommand,
+  setCommand,
+  configCommand,
+  templatesCommand,
+  historyCommand,
+  clearCommand,
+  quitCommand,
+];
 
 /** `/plan train a model` → { name: 'plan', args: 'train a model' }; anything else is not a command. */
 export function parseSlashCommand(text: string): { name: string; args: string } | undefined {

@@ -5,6 +5,10 @@ export type CommandResult =
   | { kind: 'message'; text: string }
   | { kind: 'plan'; request: string; run: boolean }
   | { kind: 'resume'; run?: string }
+  | { kind: 'approve' }
+  | { kind: 'cancel' }
+  | { kind: 'retry'; step: string }
+  | { kind: 'rollback'; run?: string; to?: string }
   | { kind: 'clear' }
   | { kind: 'quit' };
 
