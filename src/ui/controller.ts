@@ -24,6 +24,7 @@ import { rowStatus } from '../cli/commands/runs.js';
 import { EventLog } from '../store/eventLog.js';
 import { recoverInFlight } from '../engine/recovery.js';
 import { runToChange } from '../cli/runAccess.js';
+import { rollbackRun } from '../cli/rollbackRun.js';
 import { openStore, type Store } from '../store/open.js';
 import { RunRepository } from '../store/runs.js';
 import { stateDir } from '../registry/paths.js';
@@ -197,25 +198,14 @@ export class SessionController {
    */
   async rollback(id: string | undefined, to: string | undefined, watch: RunWatcher): Promise<string> {
     if (this.current) return 'a run is in progress: /cancel it first, then roll back';
-    const runs = new RunRepository(this.store);
-    const target = id ?? (await this.latestRun(runs));
+    const target = id ?? (await this.latestRun(new RunRepository(this.store)));
     if (target === undefined) return 'no runs yet';
-    const { row, state } = await runToChange(runs, target, 'cancel it first, then roll it back');
-    if (to !== undefined && state.steps[to]?.status !== 'succeeded') {
-      const hint = didYouMean(to, state.order);
-      return `--to ${to}: run ${row.id} has no succeeded step "${to}"${hint ? ` (${hint})` : ''}; roll back to a step that completed`;
-    }
-    const stored = await runs.loadPlan(row.id);
-    const log = new EventLog(this.store, state);
-    log.subscribe((e, s) => watch.event(e, s));
-    const { engine, executor } = await createEngine(this.project, this.store, log, stored, (step, line) => watch.output(step, line));
-    try {
-      const r = await engine.rollback(to !== undefined ? `rolled back to ${to} by hand` : 'rolled back by hand', to);
-      if (r.undone.length === 0 && r.ok) return `run ${row.id}: no completed step${to ? ` after ${to}` : ''} has an undo; nothing to roll back`;
-      return r.ok ? `run ${row.id} rolled back: undid ${r.undone.join(', ')} (latest first)` : `run ${row.id}: rollback failed: ${r.error ?? 'an undo failed'}; /logs STEP shows why`;
-    } finally {
-      executor.dispose();
-    }
+    const { runId, result: r } = await rollbackRun(this.project, this.store, target, to, {
+      start: (log) => log.subscribe((e, s) => watch.event(e, s)),
+      output: (step, line) => watch.output(step, line),
+    });
+    if (r.undone.length === 0 && r.ok) return `run ${runId}: no completed step${to ? ` after ${to}` : ''} has an undo; nothing to roll back`;
+    return r.ok ? `run ${runId} rolled back: undid ${r.undone.join(', ')} (latest first)` : `run ${runId}: rollback failed: ${r.error ?? 'an undo failed'}; /logs STEP shows why`;
   }
 
   /** Stops the run in flight: cleanly the first time (resumable), at once the second. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempProject } from '../helpers/cli.js';
+import { linesOf, tempProject } from '../helpers/cli.js';
 import { KEY, renderRepl } from '../helpers/ink.js';
 
 type Repl = Awaited<ReturnType<typeof renderRepl>>;
@@ -102,5 +102,29 @@ steps:
     await r.press(KEY.ctrlC);
     await r.waitFor(/›\s*train a random forest on iris, then evaluate it/);
     expect(existsSync(join(r.controller.project.dir, '.baton'))).toBe(true);
+  });
+
+  it('/rollback undoes the last run\'s steps, latest first; --to keeps the step named', async () => {
+    const r = await repl({
+      'p.yaml': `name: undoable
+steps:
+  - id: a
+    run: [echo, a]
+    undo: { run: [sh, -c, 'echo "undo a" >> "$BATON_PROJECT_DIR/undone"'] }
+  - id: b
+    run: [echo, b]
+    needs: [a]
+    undo: { run: [sh, -c, 'echo "undo b" >> "$BATON_PROJECT_DIR/undone"'] }
+`,
+    });
+    await r.type('/run p.yaml');
+    await r.waitFor('Run it?');
+    await r.press('y');
+    await r.waitFor(/run [0-9a-f]{8} succeeded/, 30_000);
+    await r.type('/rollback --to x');
+    await r.waitFor(/--to x: run [0-9a-f]{8} has no succeeded step "x"/);
+    await r.type('/rollback --to a');
+    await r.waitFor(/run [0-9a-f]{8} rolled back: undid b \(latest first\)/, 30_000);
+    expect(linesOf(r.controller.project.dir, 'undone')).toEqual(['undo b']);
   });
 });
