@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { ValidationError } from '../core/errors.js';
+import { parsePlan } from '../core/planSchema.js';
 import { resolvePlan, type ResolvedPlan } from '../core/planCheck.js';
 import { plannerContext, toPlan } from '../planner/context.js';
 import { planRequest, type PlanResult } from '../planner/planner.js';
@@ -20,7 +22,32 @@ export function planFrom(words: string[], project: Project, cwd: string): Planne
     const loaded = loadPlanFile(text, cwd);
     return { kind: 'file', plan: resolvePlan(loaded.plan, project.catalog, loaded.source), source: loaded.source, baseDir: loaded.baseDir };
   }
+  const template = words[0] !== undefined ? project.templates.templates.get(words[0]) : undefined;
+  if (template && words.slice(1).every((w) => /^[A-Za-z_][\w-]*=/.test(w))) return templatePlan(template.name, words.slice(1), project, cwd);
   return replan(planRequest(text, plannerContext(project.registry.commands, project.dir)), project, cwd);
+}
+
+/** `train-and-evaluate dataset=data/churn.csv model=decision-tree`: a template run as a plan of its own. */
+function templatePlan(name: string, params: string[], project: Project, cwd: string): Planned {
+  const values = Object.fromEntries(params.map((p) => [p.slice(0, p.indexOf('=')), parseValue(p.slice(p.indexOf('=') + 1))]));
+  const source = `template ${name}`;
+  const plan = parsePlan({ name: `${name}-run`, steps: [{ id: name.replace(/\W/g, '_').replace(/^(?=[^A-Za-z])/, 't'), uses: name, with: values }] }, source, name);
+  try {
+    return { kind: 'file', plan: resolvePlan(plan, project.catalog, source), source, baseDir: cwd };
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    const wanted = Object.entries(project.templates.templates.get(name)?.params ?? {}).map(([k, spec]) => `${k}=${spec.required && spec.default === undefined ? '…' : '[…]'}`);
+    throw new ValidationError(e.message, [], `give its parameters as NAME=VALUE: ${name} ${wanted.join(' ')} (/templates lists them)`);
+  }
+}
+
+/** `folds=3` is a number, `tags=[a,b]` a list, anything that is not YAML-ish stays text. */
+function parseValue(text: string): unknown {
+  try {
+    return parseYaml(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /** The plan for a planner's result, checked whole unless a question still blocks it. */

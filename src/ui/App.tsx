@@ -36,6 +36,8 @@ export function App({ controller }: { controller: SessionController }) {
   const [nav, setNav] = useState<Navigation>(NO_NAVIGATION);
   const history = useRef<string[]>(controller.loadHistory());
   const interrupts = useRef(0);
+  /** /quit or Ctrl-D during a run: baton leaves once the run has stopped. */
+  const quitting = useRef(false);
   const cursor = useRef(-1);
   const nextId = useRef(1);
 
@@ -60,7 +62,8 @@ export function App({ controller }: { controller: SessionController }) {
   useEffect(() => {
     // A run that ended takes its Ctrl-C with it: the next one at the prompt only warns.
     interrupts.current = 0;
-    if (!runner.busy) {
+    if (!runner.busy && quitting.current) exit();
+    else if (!runner.busy) {
       setFocus('input');
       setNav(NO_NAVIGATION);
     }
@@ -102,28 +105,45 @@ export function App({ controller }: { controller: SessionController }) {
     }
   };
 
+  /** Leaves now, or, with a run under way, once it is cancelled (it stays resumable), saying so. */
+  const leave = () => {
+    if (!runner.busy) return exit();
+    quitting.current = true;
+    const id = controller.runId ?? 'RUN';
+    add('info', `leaving once run ${id} has stopped: it is cancelled now and can be resumed later (baton resume ${id}, or /resume in baton)`);
+    runner.cancel(false, 'cancelled as baton quit');
+  };
+
   const approve = (p: Runnable) => {
     setPending(undefined);
     runner.run(p);
   };
 
+  /** `/resume ID`: a run to continue, or else a session to go on in (its messages follow). */
+  const resume = async (id: string | undefined) => {
+    const session = id === undefined ? undefined : await controller.switchSession(id).catch(() => undefined);
+    if (!session) return runner.resume(id);
+    add('info', `session ${session.id} resumed (${session.messages.length} message${session.messages.length === 1 ? '' : 's'}):`);
+    for (const m of session.messages) add(m.role === 'user' ? 'user' : 'summary', m.content);
+  };
+
   const apply = (result: CommandResult) => {
     if (result.kind === 'message') add('info', result.text);
     else if (result.kind === 'plan') plan(result.request, result.run);
-    else if (result.kind === 'resume') runner.resume(result.run);
+    else if (result.kind === 'resume') void resume(result.run);
     else if (result.kind === 'rollback') runner.rollback(result.run, result.to);
     else if (result.kind === 'approve') {
       if (pending?.kind === 'confirm') approve(pending.proposal);
       else add('info', 'no plan is waiting: type a request first');
     } else if (result.kind === 'cancel') {
-      if (!runner.cancel(false) && !pending) add('info', 'nothing to cancel');
+      if (!runner.cancel(false, 'cancelled by /cancel') && !pending) add('info', 'nothing to cancel');
       if (pending) add('info', 'not run');
       setPending(undefined);
     } else if (result.kind === 'retry') {
       if (runner.busy) add('info', controller.retryStep(result.step));
       else runner.resume(undefined);
     } else if (result.kind === 'clear') setItems([]);
-    else exit();
+    else leave();
   };
 
   const submit = (raw: string) => {
@@ -184,7 +204,7 @@ export function App({ controller }: { controller: SessionController }) {
       case 'interrupt':
         return interrupt();
       case 'quit':
-        return exit();
+        return leave();
       case 'help':
         return setOverlay(true);
       case 'back':

@@ -31,6 +31,13 @@ import { stateDir } from '../registry/paths.js';
 
 const HISTORY = 500;
 
+/** The newest session of a project, or the one whose id starts with `prefix`. */
+async function findSession(store: Store, projectDir: string, prefix?: string): Promise<string | undefined> {
+  let query = store.db.selectFrom('sessions').select(['id']).where('project_dir', '=', projectDir).orderBy('created_at', 'desc');
+  if (prefix !== undefined) query = query.where('id', 'like', `${prefix.replace(/[%_]/g, '')}%`);
+  return (await query.executeTakeFirst())?.id;
+}
+
 /** One input per line of `.baton/history`: a pasted multi-line request is kept as a JSON string. */
 const toHistoryLine = (entry: string) => (entry.includes('\n') || entry.startsWith('"') ? JSON.stringify(entry) : entry);
 function fromHistoryLine(line: string): string {
@@ -64,7 +71,7 @@ export interface RunWatcher {
  * renders what this returns and sends it intents; it never runs a process itself.
  */
 export class SessionController {
-  readonly sessionId: string;
+  private session: string;
   private lastRun: string | undefined;
   private current: Pick<RunEngine, 'cancel' | 'kill' | 'cancelStep' | 'retryStep'> | undefined;
 
@@ -76,7 +83,11 @@ export class SessionController {
     private readonly store: Store,
     sessionId: string,
   ) {
-    this.sessionId = sessionId;
+    this.session = sessionId;
+  }
+
+  get sessionId(): string {
+    return this.session;
   }
 
   /** A new session, or with `which` the last one (`continue`) or one by id or prefix. */
@@ -84,20 +95,37 @@ export class SessionController {
     const project = loadProject(opts);
     const store = await openStore(project.dir, { create: true });
     if (which) {
-      let query = store.db.selectFrom('sessions').select(['id']).where('project_dir', '=', project.dir).orderBy('created_at', 'desc');
-      if ('id' in which) query = query.where('id', 'like', `${which.id.replace(/[%_]/g, '')}%`);
-      const row = await query.executeTakeFirst();
-      if (!row) {
+      const id = await findSession(store, project.dir, 'id' in which ? which.id : undefined);
+      if (id === undefined) {
         await store.close();
         throw new NotFoundError('id' in which ? `no session "${which.id}" in ${project.dir}` : `no earlier session in ${project.dir}`, 'start one with baton; /sessions lists them');
       }
-      const c = new SessionController(project, store, row.id);
-      c.restored = await store.db.selectFrom('messages').select(['role', 'content']).where('session_id', '=', row.id).orderBy('id').execute();
+      const c = new SessionController(project, store, id);
+      c.restored = await c.messages(id);
       return c;
     }
     const c = new SessionController(project, store, randomBytes(4).toString('hex'));
     await store.db.insertInto('sessions').values({ id: c.sessionId, created_at: Date.now(), title: null, project_dir: project.dir }).execute();
     return c;
+  }
+
+  /**
+   * `/resume ID` when ID names a session of this project (not the current one): goes on in that
+   * session, and returns its messages. Undefined when ID is no such session (it may be a run).
+   */
+  async switchSession(id: string): Promise<{ id: string; messages: { role: string; content: string }[] } | undefined> {
+    // A run of that id comes first: resuming interrupted runs is what /resume is mostly for.
+    const runs = await this.store.db.selectFrom('runs').select('id').where('id', 'like', `${id.replace(/[%_]/g, '')}%`).limit(1).execute();
+    if (runs.length > 0) return undefined;
+    const found = await findSession(this.store, this.project.dir, id);
+    if (found === undefined || found === this.sessionId) return undefined;
+    this.session = found;
+    this.lastRun = undefined;
+    return { id: found, messages: await this.messages(found) };
+  }
+
+  private messages(sessionId: string): Promise<{ role: string; content: string }[]> {
+    return this.store.db.selectFrom('messages').select(['role', 'content']).where('session_id', '=', sessionId).orderBy('id').execute();
   }
 
   async record(role: 'user' | 'baton', content: string): Promise<void> {
@@ -209,10 +237,10 @@ export class SessionController {
   }
 
   /** Stops the run in flight: cleanly the first time (resumable), at once the second. */
-  cancel(hard = false): boolean {
+  cancel(hard = false, reason = 'cancelled by Ctrl-C'): boolean {
     if (!this.current) return false;
     if (hard) this.current.kill();
-    else this.current.cancel('cancelled by Ctrl-C');
+    else this.current.cancel(reason);
     return true;
   }
 

@@ -79,14 +79,14 @@ export function useRunner(controller: SessionController, say: (kind: Item['kind'
       else perform({ kind: 'rollback', ...(run !== undefined ? { run } : {}), ...(to !== undefined ? { to } : {}) });
     },
     /** Cancels the run under way (killing it when `hard`) and drops the queue; false when idle. */
-    cancel(hard: boolean): boolean {
+    cancel(hard: boolean, reason?: string): boolean {
       const dropped = queue.current.length;
       setQueue([]);
       if (!active.current) {
         if (dropped) say('info', `dropped ${dropped} queued plan${dropped === 1 ? '' : 's'}`);
         return dropped > 0;
       }
-      controller.cancel(hard);
+      controller.cancel(hard, reason);
       const id = controller.runId ?? 'RUN';
       say('info', hard ? 'killing the run now' : `cancelling run ${id}: its steps are stopped and it can be resumed (/resume ${id})${dropped ? `; dropped ${dropped} queued` : ''}; Ctrl-C again kills at once`);
       return true;

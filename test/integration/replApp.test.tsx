@@ -127,4 +127,35 @@ steps:
     await r.waitFor(/run [0-9a-f]{8} rolled back: undid b \(latest first\)/, 30_000);
     expect(linesOf(r.controller.project.dir, 'undone')).toEqual(['undo b']);
   });
+
+  it('/quit during a run says what becomes of it, cancels it (resumable), and leaves once it has stopped', async () => {
+    const r = await repl({ 'slow.yaml': 'name: slow\nsteps:\n  - { id: waits, run: [sleep, "30"] }\n' });
+    await r.type('/run slow.yaml');
+    await r.waitFor('Run it?');
+    await r.press('y');
+    await r.waitFor(/waits on shell ▶ running/, 20_000);
+    await r.type('/quit');
+    await r.waitFor(/leaving once run ([0-9a-f]{8}) has stopped: it is cancelled now and can be resumed later \(baton resume\s+\1/);
+    const end = await r.waitFor(/run [0-9a-f]{8} cancelled in \S+ \(cancelled as baton quit\)/, 20_000);
+    expect(end).toMatch(/■ waits\s+run:sleep\s+shell\s+cancelled/);
+    expect(await r.controller.statusText()).toMatch(/cancelled/);
+  });
+
+  it('/resume SESSION goes on in another session of the project, with its messages', async () => {
+    const dir = tempProject();
+    const first = await renderRepl(dir);
+    await first.type('/plan train a decision tree on iris');
+    await first.waitFor('critical path: train');
+    const earlier = first.controller.sessionId;
+    await first.close();
+
+    const r = (open = await renderRepl(dir));
+    expect(r.controller.sessionId).not.toBe(earlier);
+    await r.type(`/resume ${earlier.slice(0, 5)}`);
+    const frame = await r.waitFor(`session ${earlier} resumed (1 message):`);
+    expect(frame).toMatch(/resumed \(1 message\):\n› \/plan train a decision tree on iris/);
+    expect(r.controller.sessionId).toBe(earlier);
+    await r.type('/sessions');
+    await r.waitFor(new RegExp(`${earlier} \\(this\\)`));
+  });
 });

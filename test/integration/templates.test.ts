@@ -134,4 +134,20 @@ steps:
     expect(linesOf(dir, 'effects').sort()).toEqual(['prepare 1', 'prepare 2', 'scale 2', 'scale 3']);
     expect(out.steps.find((s) => s.id === 't')?.outputs).toEqual({ result: 6 });
   });
+
+  it('a template runs by name with NAME=VALUE parameters; a missing one says how to give it', () => {
+    const dir = tempProject();
+    const r = baton(dir, ['run', 'train-and-evaluate', 'dataset=iris', 'model=decision-tree', 'folds=3', '--yes', '--json']);
+    expect(r.stderr).toBe('');
+    const out = json<RunOut>(r);
+    expect(out.status).toBe('succeeded');
+    const parent = out.steps.find((s) => s.id === 'train_and_evaluate');
+    expect(parent?.outputs.accuracy).toEqual(expect.any(Number));
+    expect(out.steps.find((s) => s.id === 'train_and_evaluate.train')?.outputs.folds).toBe(3);
+
+    const missing = baton(dir, ['run', 'train-and-evaluate', '--yes']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('template "train-and-evaluate" needs parameter "dataset"');
+    expect(missing.stderr).toContain('hint: give its parameters as NAME=VALUE: train-and-evaluate dataset=…');
+  });
 });
