@@ -14,7 +14,8 @@ const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
  */
 export function renderInk(element: ReactElement) {
   const r = render(element);
-  const frame = () => r.lastFrame() ?? '';
+  // Ink in CI (CI=true) writes one blank line as it unmounts: the frame to look at is the last drawn.
+  const frame = () => r.frames.findLast((f) => f.trim() !== '') ?? '';
   return {
     frame,
     unmount: () => r.unmount(),

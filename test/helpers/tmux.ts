@@ -4,8 +4,21 @@ import { execFileSync } from 'node:child_process';
 // exits when one file kills its last session fails the other file's `new-session`.
 const SOCKET = `baton-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** tmux on this file's own server, with no user configuration. */
-export const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+const run = (args: string[]): string => execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+let started = false;
+
+/**
+ * tmux on this file's own server, with no user configuration. The server keeps a session of its
+ * own until `stopTmux`: a server whose last session a test killed exits, and the next test's
+ * `new-session` would race its shutdown ("server exited unexpectedly").
+ */
+export function tmux(...args: string[]): string {
+  if (!started) {
+    run(['new-session', '-d', '-s', 'keepalive', 'sleep 86400']);
+    started = true;
+  }
+  return run(args);
+}
 
 /** The pane's text, with up to 200 lines of scrollback. */
 export const screen = (session: string): string => tmux('capture-pane', '-p', '-S', '-200', '-t', session);
@@ -13,9 +26,9 @@ export const screen = (session: string): string => tmux('capture-pane', '-p', '-
 /** Stops this file's tmux server (for `afterAll`); quiet when it has already exited. */
 export function stopTmux(): void {
   try {
-    tmux('kill-server');
+    if (started) run(['kill-server']);
   } catch {
-    // No session was left, so the server is gone already.
+    // Already gone.
   }
 }
 
