@@ -43,7 +43,7 @@ describe('built-in command files', () => {
   });
 
   it('declares the arguments the step programs read', () => {
-    expect(Object.keys(command('train').args).sort()).toEqual(['batch_size', 'dataset', 'epochs', 'folds', 'learning_rate', 'model', 'params', 'seed', 'target']);
+    expect(Object.keys(command('train').args).sort()).toEqual(['batch_size', 'dataset', 'epochs', 'folds', 'learning_rate', 'model', 'params', 'seed', 'target', 'task']);
     expect(command('train').args.folds).toMatchObject({ type: 'integer', default: 5, min: 2 });
     expect(command('train').agent).toBe('trainer');
     expect(command('split').args.test_size).toMatchObject({ type: 'number', default: 0.2, min: 0, max: 1 });

