@@ -1,70 +1,95 @@
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Agent } from './agent.js';
-import { oneOf, str } from './lib/args.js';
+import { absolute, list, obj, oneOf, str } from './lib/args.js';
+import { BadInputError } from './lib/errors.js';
+import type { Args, StepContext } from './lib/protocol.js';
+import { readConfusion, readDriftReport, readTrialHistory, type DriftReport, type TrialHistory } from './lib/reportArtifacts.js';
+import { artifactPaths, givenSteps, metricsTable, predictionPaths, walk, workspaceSteps, type StepInfo } from './lib/reportData.js';
+import { renderHtml, renderMarkdown, type ReportModel } from './lib/reportRender.js';
 
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
+/** Paths given as one path or a list; each must be a file. */
+function givenFiles(args: Args, name: string, ctx: StepContext): string[] {
+  return list(args, name, []).map((p) => {
+    const path = absolute(p, ctx.planDir);
+    if (!existsSync(path) || !statSync(path).isFile()) throw new BadInputError(`${name} not found: ${path}; give the file a step wrote (such as tune's history or monitor's report)`);
+    return path;
+  });
 }
 
-/** Step outputs in the run workspace: `attempts/<step>/<n>/outputs`, latest attempt per step. */
-function stepOutputs(workspace: string, self: string): { step: string; outputs: Record<string, unknown> }[] {
-  const latest = new Map<string, { attempt: number; file: string }>();
-  for (const file of walk(join(workspace, 'attempts'))) {
-    const m = /[\\/]attempts[\\/]([^\\/]+)[\\/](\d+)[\\/]outputs(\.json)?$/.exec(file);
-    if (!m || m[1] === self) continue;
-    const step = m[1] ?? '';
-    const attempt = Number(m[2]);
-    if ((latest.get(step)?.attempt ?? -1) < attempt) latest.set(step, { attempt, file });
+/** The workspace's view of each step, completed by `steps` given as an argument for what it lacks. */
+function mergeSteps(fromWorkspace: StepInfo[], given: StepInfo[]): StepInfo[] {
+  const byId = new Map(fromWorkspace.map((s) => [s.id, s]));
+  for (const g of given) {
+    const seen = byId.get(g.id);
+    if (!seen) byId.set(g.id, g);
+    else if (Object.keys(seen.outputs).length === 0) seen.outputs = g.outputs;
   }
-  return [...latest.entries()].map(([step, { file }]) => ({ step, outputs: parseOutputs(readFileSync(file, 'utf8')) }));
+  return [...byId.values()];
 }
 
-function parseOutputs(text: string): Record<string, unknown> {
-  const t = text.trim();
-  if (t.startsWith('{')) {
-    try {
-      return JSON.parse(t) as Record<string, unknown>;
-    } catch {
-      return { unreadable: t.slice(0, 80) };
-    }
-  }
-  const out: Record<string, unknown> = {};
-  for (const line of t.split(/\r?\n/)) {
-    const eq = line.indexOf('=');
-    if (eq > 0) out[line.slice(0, eq).trim()] = line.slice(eq + 1);
-  }
-  return out;
+function inputRows(value: Record<string, unknown> | undefined): [string, string][] {
+  return Object.entries(value ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
 }
 
-const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** A summary of the run so far: every step's outputs and every artifact file. */
+/** A Markdown and a self-contained HTML report of the run: steps, metrics, tuning history and drift charts. */
 export const report: Agent = {
   name: 'report',
-  summary: 'write a markdown or html report of step outputs and artifacts',
+  summary: 'write a Markdown and an HTML report of the run with metrics tables and charts',
   run(args, ctx) {
     const title = str(args, 'title', 'Run report');
     const format = oneOf(args, 'format', ['markdown', 'html'] as const, 'markdown');
-    const steps = stepOutputs(ctx.workspace, ctx.stepId);
-    const artifacts = walk(join(ctx.workspace, 'artifacts')).map((f) => ({ file: relative(ctx.workspace, f), bytes: statSync(f).size }));
-    const outputRows = steps.flatMap((s) => Object.entries(s.outputs).map(([k, v]) => [s.step, k, show(v)]));
-    const artifactRows = artifacts.map((a) => [a.file, String(a.bytes)]);
-    let text: string;
-    if (format === 'html') {
-      const table = (head: string[], rows: string[][]): string =>
-        `<table>\n<tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>\n${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n')}\n</table>`;
-      text = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${esc(title)}</title></head><body>\n<h1>${esc(title)}</h1>\n<p>Run ${esc(ctx.runId)}, ${new Date().toISOString()}</p>\n<h2>Step outputs</h2>\n${table(['step', 'output', 'value'], outputRows)}\n<h2>Artifacts</h2>\n${table(['file', 'bytes'], artifactRows)}\n</body></html>\n`;
-    } else {
-      const table = (head: string[], rows: string[][]): string =>
-        [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- |').join('')}`, ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`)].join('\n');
-      text = `# ${title}\n\nRun ${ctx.runId}, ${new Date().toISOString()}\n\n## Step outputs\n\n${outputRows.length ? table(['step', 'output', 'value'], outputRows) : '_none yet_'}\n\n## Artifacts\n\n${artifactRows.length ? table(['file', 'bytes'], artifactRows) : '_none_'}\n`;
+    const steps = mergeSteps(workspaceSteps(ctx.workspace, ctx.stepId), givenSteps(obj(args, 'steps')));
+
+    const histories: TrialHistory[] = [];
+    const drifts: DriftReport[] = [];
+    for (const path of givenFiles(args, 'history', ctx)) {
+      const h = readTrialHistory(path);
+      if (!h) throw new BadInputError(`history ${path} holds no trials; give tune's history CSV or its results JSON`);
+      histories.push(h);
     }
-    const path = join(ctx.workspace, format === 'html' ? 'report.html' : 'report.md');
-    writeFileSync(path, text);
-    console.log(`report of ${steps.length} steps and ${artifacts.length} artifacts written to ${path}`);
-    return { path, steps: steps.length, artifacts: artifacts.length };
+    for (const path of givenFiles(args, 'drift', ctx)) {
+      const d = readDriftReport(path);
+      if (!d) throw new BadInputError(`drift ${path} holds no per-feature drift; give monitor's report JSON`);
+      drifts.push(d);
+    }
+    const seen = new Set([...list(args, 'history', []), ...list(args, 'drift', [])].map((p) => resolve(absolute(p, ctx.planDir))));
+    // Files from `files` and from step outputs are charted when they have a known shape, skipped otherwise.
+    for (const path of [...givenFiles(args, 'files', ctx), ...artifactPaths(steps)]) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const d = readDriftReport(path);
+      const h = d ? undefined : readTrialHistory(path);
+      if (d) drifts.push(d);
+      else if (h) histories.push(h);
+    }
+    const confusions = predictionPaths(steps).flatMap(({ step, path }) => {
+      const c = readConfusion(path);
+      return c ? [{ ...c, step }] : [];
+    });
+
+    const own = ctx.artifactsDir();
+    const artifacts = walk(join(ctx.workspace, 'artifacts'))
+      .filter((f) => !f.startsWith(own + sep))
+      .map((f) => ({ file: relative(ctx.workspace, f), bytes: statSync(f).size }));
+    const model: ReportModel = {
+      title,
+      runId: ctx.runId,
+      generatedAt: new Date().toISOString(),
+      steps,
+      inputs: inputRows(obj(args, 'inputs')),
+      metrics: metricsTable(obj(args, 'metrics'), steps),
+      histories,
+      drifts,
+      confusions,
+      artifacts,
+    };
+    const path = join(own, 'report.md');
+    const html = join(own, 'report.html');
+    writeFileSync(path, renderMarkdown(model));
+    writeFileSync(html, renderHtml(model));
+    const charts = histories.length + drifts.length;
+    console.log(`report of ${steps.length} steps, ${model.metrics.rows.length} metric rows, ${charts} chart(s) and ${artifacts.length} artifacts: ${format === 'html' ? html : path}`);
+    return { path, html, steps: steps.length, artifacts: artifacts.length, charts };
   },
 };
