@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (or `node dist/bench/index.js [scheduler|events|controlflow|planner|ui]`): runs the benchmarks, prints a
+ * `npm run bench` (or `node dist/bench/index.js [scheduler|events|controlflow|planner|ui|tune]`): runs the benchmarks, prints a
  * table per benchmark and a Markdown summary for the README's Performance section.
  */
 import { existsSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { eventStoreBench } from './eventStore.js';
 import { plannerBench } from './planner.js';
 import { CLI, ROW_HEADER, machine, markdownTable, printResult, rowCells, type BenchResult } from './lib.js';
 import { schedulerBench } from './scheduler.js';
+import { tuneBench } from './tune.js';
 import { uiBench } from './ui.js';
 
 const BENCHES: { name: string; aliases: string[]; run: () => Promise<BenchResult> }[] = [
@@ -17,6 +18,7 @@ const BENCHES: { name: string; aliases: string[]; run: () => Promise<BenchResult
   { name: 'controlflow', aliases: ['foreach', 'retry', 'control'], run: controlFlowBench },
   { name: 'planner', aliases: ['plan', 'nl'], run: plannerBench },
   { name: 'ui', aliases: ['live', 'tui', 'render'], run: uiBench },
+  { name: 'tune', aliases: ['bayes', 'hpo'], run: tuneBench },
 ];
 
 async function main(argv: string[]): Promise<number> {
