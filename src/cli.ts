@@ -15,11 +15,12 @@ import { runCommand } from './cli/commands/run.js';
 import { runsCommand } from './cli/commands/runs.js';
 import { statusCommand } from './cli/commands/status.js';
 import { templatesCommand } from './cli/commands/templates.js';
+import { contextCommand } from './cli/commands/context.js';
 import { varsCommand } from './cli/commands/vars.js';
 import { loadTerminalUi } from './cli/terminalUi.js';
 import type { Subcommand } from './cli/commands/types.js';
 
-const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, rollbackCommand, varsCommand, agentsCommand, configCommand, commandsCommand, templatesCommand];
+const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, rollbackCommand, varsCommand, agentsCommand, configCommand, commandsCommand, templatesCommand, contextCommand];
 
 const OPTIONS = {
   dir: { type: 'string' },

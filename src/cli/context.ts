@@ -1,3 +1,4 @@
+import { availableParallelism, totalmem } from 'node:os';
 import type { Catalog } from '../core/planCheck.js';
 import { loadCommands, type CommandRegistry } from '../registry/commands.js';
 import { loadConfig, type LoadedConfig } from '../registry/config.js';
@@ -27,7 +28,7 @@ export interface Project {
 
 export function loadProject(opts: CliOptions): Project {
   const flags = opts.parallel !== undefined ? { parallel: opts.parallel } : {};
-  const config = loadConfig({ projectDir: opts.dir, env: process.env, flags });
+  const config = loadConfig({ projectDir: opts.dir, env: process.env, flags, machine: { cores: availableParallelism(), memoryGb: totalmem() / 2 ** 30 } });
   const registry = loadCommands(opts.dir);
   const templates = loadTemplates(opts.dir);
   const catalog: Catalog = { commands: registry.commands, templates: templates.templates, agents: config.config.agents, resources: config.config.resources };

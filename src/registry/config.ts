@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { parallelFor } from '../core/projectContext.js';
 import { z } from 'zod';
 import type { AgentDef } from '../core/command.js';
 import type { ErrorRule } from '../core/failure.js';
@@ -166,6 +167,8 @@ export interface ConfigInputs {
   flags: Layer;
   /** Defaults to $XDG_CONFIG_HOME/baton/config.yaml or ~/.config/baton/config.yaml. */
   userConfigPath?: string;
+  /** The machine: a bigger one runs more steps at once when nothing else says how many. */
+  machine?: { cores: number; memoryGb: number };
 }
 
 export function userConfigPath(env: NodeJS.ProcessEnv): string {
@@ -183,6 +186,11 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
       sources[key] = source(key);
     }
   };
+  if (inputs.machine) {
+    const { cores, memoryGb } = inputs.machine;
+    const parallel = parallelFor(cores, memoryGb, DEFAULT_CONFIG.parallel);
+    if (parallel !== DEFAULT_CONFIG.parallel) apply({ parallel }, () => `machine (${cores} cores, ${Math.round(memoryGb)} GB)`);
+  }
   const userPath = inputs.userConfigPath ?? userConfigPath(inputs.env);
   const projectPath = join(stateDir(inputs.projectDir), 'config.yaml');
   for (const path of [userPath, projectPath]) {

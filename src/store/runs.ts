@@ -117,6 +117,32 @@ export class RunRepository {
       .execute();
     return new Map(rows.map((r) => [r.command ?? '', Number(r.mean)]));
   }
+
+  /** Per command, over every run of the project: how many steps ended, how long they took, how often they failed. */
+  async commandHistory(): Promise<CommandHistory[]> {
+    const rows = await this.store.db
+      .selectFrom('steps')
+      .select([
+        'command',
+        (eb) => eb.fn.countAll<number>().as('steps'),
+        (eb) => eb.fn.avg<number>(eb.case().when('status', '=', 'succeeded').then(eb.ref('duration_ms')).end()).as('mean'),
+        (eb) => eb.fn.sum<number>(eb.case().when('status', '=', 'failed').then(1).else(0).end()).as('failed'),
+      ])
+      .where('command', 'is not', null)
+      .where('status', 'in', ['succeeded', 'failed'])
+      .groupBy('command')
+      .orderBy('command')
+      .execute();
+    return rows.map((r) => ({ command: r.command ?? '', steps: Number(r.steps), meanMs: r.mean === null ? undefined : Number(r.mean), failureRate: Number(r.steps) ? Number(r.failed) / Number(r.steps) : 0 }));
+  }
+}
+
+export interface CommandHistory {
+  command: string;
+  /** Steps of this command that ended, succeeded or failed. */
+  steps: number;
+  meanMs: number | undefined;
+  failureRate: number;
 }
 
 function* mapIter<A, B>(items: Iterable<A>, fn: (a: A) => B): Iterable<B> {
