@@ -24,7 +24,7 @@ export function planFrom(words: string[], project: Project, cwd: string): Planne
   }
   const template = words[0] !== undefined ? project.templates.templates.get(words[0]) : undefined;
   if (template && words.slice(1).every((w) => /^[A-Za-z_][\w-]*=/.test(w))) return templatePlan(template.name, words.slice(1), project, cwd);
-  return replan(planRequest(text, plannerContext(project.registry.commands, project.dir)), project, cwd);
+  return replan(planRequest(text, plannerContext(project.registry.commands, project.dir, project.templates.templates)), project, cwd);
 }
 
 /** `train-and-evaluate dataset=data/churn.csv model=decision-tree`: a template run as a plan of its own. */
@@ -64,7 +64,7 @@ export function replan(result: PlanResult, project: Project, cwd: string): Plann
 
 /** The planned steps in one line each, for a plan that cannot be checked whole yet. */
 export function stepLines(result: PlanResult): string {
-  return result.steps.map((s) => `  ${s.id}  ${s.command} ${Object.entries(s.args).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}${s.needs.length ? dim(`  needs ${s.needs.join(', ')}`) : ''}`).join('\n');
+  return result.steps.map((s) => `  ${s.id}  ${s.uses !== undefined ? `uses:${s.uses}` : s.command} ${Object.entries(s.args).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}${s.needs.length ? dim(`  needs ${s.needs.join(', ')}`) : ''}`).join('\n');
 }
 
 /** What the planner asks back, as lines to print. */

@@ -82,6 +82,8 @@ export interface Plan {
   params: Record<string, ArgSpec>;
   /** What a template gives back to the step that uses it (name → `${{ }}` over its steps). */
   outputs: Record<string, unknown>;
+  /** Phrases that ask for this template as a whole workflow ("object detection pipeline"). */
+  requests?: string[];
   steps: PlanStep[];
 }
 

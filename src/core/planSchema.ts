@@ -134,6 +134,7 @@ const planInput = z.strictObject({
   resources: z.record(z.string(), z.number().int().min(1)).default({}),
   params: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'parameter names are letters, digits and _'), argSpecInput).default({}),
   outputs: z.record(z.string(), z.unknown()).default({}),
+  requests: z.array(z.string().min(3)).optional(),
   steps: z.array(z.unknown()).min(1, 'a plan needs at least one step'),
 });
 
@@ -248,6 +249,7 @@ export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): P
     steps,
   };
   if (top.data.description !== undefined) plan.description = top.data.description;
+  if (top.data.requests !== undefined) plan.requests = top.data.requests;
   return plan;
 }
 

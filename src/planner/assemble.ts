@@ -12,6 +12,8 @@ import type { Slots } from './slots.js';
 export interface PlannedStep {
   id: string;
   command: string;
+  /** A workflow template run whole (then `args` are its parameters and `command` is empty). */
+  uses?: string;
   args: Record<string, unknown>;
   needs: string[];
   if: string | null;
@@ -27,6 +29,8 @@ export interface Clarification {
   suggestions: string[];
   step?: string;
   arg?: string;
+  /** Set when the first suggestion swaps `step` for another command (the project's own training script). */
+  replace?: { command: string; args: Record<string, unknown> };
 }
 
 export interface AnalyzedClause {
@@ -135,6 +139,10 @@ export function assemble(
     for (const step of steps) if (step.command === 'ingest' && step.args.source === undefined) step.args.source = requestDataset;
   }
   for (const step of steps) {
+    // compare takes its models in one of three arguments, none required alone: it still needs one.
+    if (step.command === 'compare' && !['models', 'scores', 'predictions'].some((a) => step.args[a] !== undefined)) {
+      clarifications.push({ question: `Which models should ${step.id} compare?`, suggestions: ['train two models first, such as "train a random forest and a logistic regression on iris, then compare them"'], step: step.id, arg: 'models' });
+    }
     const def = commands.get(step.command);
     for (const [name, spec] of Object.entries(def?.args ?? {})) {
       if (!spec.required || spec.default !== undefined || step.args[name] !== undefined) continue;

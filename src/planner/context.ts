@@ -6,7 +6,9 @@ import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import type { CommandDef } from '../core/command.js';
 import type { Plan } from '../core/plan.js';
+import type { TemplateDef } from '../core/planCheck.js';
 import { parsePlan } from '../core/planSchema.js';
+import { scanProject } from '../registry/projectScan.js';
 import { buildIntentModel, trainClassifier, trainingDocuments } from './intent.js';
 import { SAMPLE_DATASETS } from './lexicon.js';
 import type { PlannerContext, PlanResult } from './planner.js';
@@ -53,9 +55,19 @@ export function datasetSuggestions(projectDir: string): string[] {
   return [...found.slice(0, 5), ...SAMPLE_DATASETS];
 }
 
-export function plannerContext(commands: ReadonlyMap<string, CommandDef>, projectDir: string): PlannerContext {
+export function plannerContext(commands: ReadonlyMap<string, CommandDef>, projectDir: string, templates: ReadonlyMap<string, TemplateDef> = new Map()): PlannerContext {
   const defs = [...commands.values()];
-  return { model: buildIntentModel(defs, loadClassifier(defs)), commands, datasets: datasetSuggestions(projectDir) };
+  const workflows = [...templates.values()].filter((t) => t.requests?.length).map((t) => ({
+    name: t.name,
+    requests: t.requests ?? [],
+    params: Object.keys(t.params),
+    required: Object.entries(t.params).filter(([, spec]) => spec.required && spec.default === undefined).map(([k]) => k),
+  }));
+  const ctx: PlannerContext = { model: buildIntentModel(defs, loadClassifier(defs)), commands, datasets: datasetSuggestions(projectDir), workflows };
+  const scan = scanProject(projectDir);
+  const script = scan.scripts[0];
+  if (script && scan.python) ctx.trainingScript = { ...script, python: scan.python };
+  return ctx;
 }
 
 /** The planner's steps as a plan the engine runs (validated like any plan file). */
@@ -65,8 +77,7 @@ export function toPlan(result: PlanResult, name = 'request'): Plan {
     description: result.request.slice(0, 200),
     steps: result.steps.map((s) => ({
       id: s.id,
-      command: s.command,
-      args: s.args,
+      ...(s.uses !== undefined ? { uses: s.uses, with: s.args } : { command: s.command, args: s.args }),
       needs: s.needs,
       ...(s.if !== null ? { if: s.if } : {}),
       ...(s.else ? { else: s.else } : {}),

@@ -40,7 +40,8 @@ export const TIME_UNITS: Record<string, string> = {
   d: 'd', day: 'd', days: 'd', week: 'd',
 };
 
-export const SAMPLE_DATASETS = ['iris'];
+/** The sample datasets the agents ship (src/agents/lib/samples.ts), usable by name anywhere a dataset is. */
+export const SAMPLE_DATASETS = ['iris', 'penguins', 'churn', 'tabular', 'shapes', 'drift-reference', 'drift-current'];
 
 export const NUMBER_WORDS: Record<string, number> = { once: 1, twice: 2, thrice: 3, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20, fifty: 50, hundred: 100 };
 

@@ -1,9 +1,10 @@
 import type { CommandDef } from '../core/command.js';
+import { scriptArguments } from '../core/projectContext.js';
 import { assemble, type AnalyzedClause, type Clarification, type PlannedStep } from './assemble.js';
 import { splitClauses } from './clauses.js';
 import { detectIntent, type IntentModel } from './intent.js';
 import { extractSlots } from './slots.js';
-import { prepare } from './text.js';
+import { prepare, type Prepared } from './text.js';
 
 /** What `baton plan "REQUEST" --json` prints. */
 export interface PlanResult {
@@ -18,6 +19,10 @@ export interface PlannerContext {
   commands: ReadonlyMap<string, CommandDef>;
   /** Datasets to suggest when a request names none: files in the project, then the samples. */
   datasets: string[];
+  /** Templates a request can ask for whole, by one of their `requests` phrases. */
+  workflows?: { name: string; requests: string[]; params: string[]; required: string[] }[];
+  /** The project's own training script, which a request to train is offered to run instead. */
+  trainingScript?: { path: string; flags: string[]; frameworks: string[]; python: string };
 }
 
 /** Below this, the planner asks before it guesses. */
@@ -30,6 +35,8 @@ export const CONFIDENCE_THRESHOLD = 0.5;
  */
 export function planRequest(request: string, ctx: PlannerContext): PlanResult {
   const prepared = prepare(request);
+  const workflow = ctx.workflows?.find((w) => w.requests.some((r) => hasPhrase(prepared.text, r)));
+  if (workflow) return workflowPlan(request, prepared, workflow, ctx.datasets);
   // For splitting, only a clear cue counts as an action: a bare model name in a list is not one.
   // "set up automated retraining triggers: monitor production daily and ...": a heading before a
   // colon that names no file frames the request; what follows it is the request.
@@ -83,7 +90,49 @@ export function planRequest(request: string, ctx: PlannerContext): PlanResult {
   if (confidence < CONFIDENCE_THRESHOLD) {
     clarifications.push({ question: `Is this what you meant: ${steps.map((s) => s.command).join(' → ')}?`, suggestions: ['yes', 'no, let me rephrase'] });
   }
+  const offer = ctx.trainingScript ? scriptOffer(steps, ctx.trainingScript) : undefined;
+  if (offer) clarifications.push(offer);
   return { request, confidence: Math.round(confidence * 100) / 100, clarifications, steps };
+}
+
+const phraseWords = (text: string) => text.toLowerCase().replace(/⟦[pq]\d+⟧/g, ' ').split(/[^a-z0-9-]+/).filter(Boolean);
+
+/** Whether the request says the phrase, word for word (case, punctuation and spacing aside). */
+function hasPhrase(text: string, phrase: string): boolean {
+  return ` ${phraseWords(text).join(' ')} `.includes(` ${phraseWords(phrase).join(' ')} `);
+}
+
+/** A request for a whole workflow: one `uses` step, with the dataset and model it names as parameters. */
+function workflowPlan(request: string, prepared: Prepared, workflow: NonNullable<PlannerContext['workflows']>[number], datasets: string[]): PlanResult {
+  const slots = extractSlots('train', prepared.text, prepared);
+  const args: Record<string, unknown> = {};
+  const dataset = slots.args.dataset ?? slots.args.source;
+  if (workflow.params.includes('dataset') && dataset !== undefined) args.dataset = dataset;
+  if (workflow.params.includes('model') && slots.models[0] !== undefined) args.model = slots.models[0];
+  const step: PlannedStep = { id: workflow.name.replace(/\W/g, '_'), command: '', uses: workflow.name, args, needs: [], if: null, forEach: null, retry: null, until: null };
+  const clarifications = workflow.required
+    .filter((p) => args[p] === undefined)
+    .map((p): Clarification => ({ question: `Which ${p} should the ${workflow.name} workflow use?`, suggestions: p === 'dataset' ? datasets : [], step: step.id, arg: p }));
+  return { request, confidence: 1, clarifications, steps: [step] };
+}
+
+/** A project with its own train.py: offer to run it, with the request's arguments as its flags, for the first train step. */
+function scriptOffer(steps: readonly PlannedStep[], script: NonNullable<PlannerContext['trainingScript']>): Clarification | undefined {
+  const train = steps.find((s) => s.command === 'train' && s.forEach === null);
+  if (!train) return undefined;
+  const command = [script.python, script.path, ...scriptArguments(script.flags, train.args)].map(shellWord).join(' ');
+  const uses = script.frameworks.length ? ` (${script.frameworks.join(', ')})` : '';
+  return {
+    question: `This project has ${script.path}${uses}. Run it for ${train.id} instead of the built-in trainer?`,
+    suggestions: [`yes: ${command}`, 'no, use the built-in trainer'],
+    step: train.id,
+    replace: { command: 'shell', args: { command } },
+  };
+}
+
+/** A word as the shell command parser reads it back: quoted when it holds anything but safe characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 function exampleRequests(commands: ReadonlyMap<string, CommandDef>): string[] {

@@ -17,6 +17,9 @@ export interface Slots {
   refersBack: boolean;
 }
 
+/** Sample names that are also ordinary words ("a churn classifier"): a dataset only when said as one. */
+const AMBIGUOUS_SAMPLES = new Set(['churn', 'tabular', 'shapes']);
+
 const NUM = '(-?\\d*\\.?\\d+(?:e-?\\d+)?)';
 const MODEL_FILE = /\.(?:pkl|joblib|pt|pth|onnx|h5|bin|safetensors)$|^models?\/|\bmodel\.json$/;
 const SCHEMA_FILE = /\.(?:ya?ml|json)$/;
@@ -77,7 +80,7 @@ export function extractSlots(command: string, text: string, prepared: Prepared):
   const quotes = placeholderValues(text, prepared, 'q');
   const models = findModels(text.replace(/⟦[pq]\d+⟧/g, ' '));
   const slots: Slots = { args, models, refersBack: /\b(?:it|them|the model|the best|the winner|this model|that model|the trained|both|the result|the results)\b/.test(text) };
-  const sample = SAMPLE_DATASETS.find((d) => new RegExp(`\\b${d}\\b`).test(text));
+  const sample = SAMPLE_DATASETS.find((d) => new RegExp(AMBIGUOUS_SAMPLES.has(d) ? `\\b(?:on|from|using|with|of)\\s+(?:the\\s+)?${d}\\b|\\b${d}\\s+(?:data|dataset|sample)\\b` : `\\b${d}\\b`).test(text));
 
   // A path's role from its kind: model files for model arguments, data files for datasets.
   const modelPaths = paths.filter((p) => MODEL_FILE.test(p));

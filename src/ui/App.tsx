@@ -1,7 +1,7 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import { useEffect, useRef, useState } from 'react';
-import { answerFor, type Question } from './clarify.js';
+import { answerFor, changesPlan, type Question } from './clarify.js';
 import { Clarification, clarificationRows } from './Clarification.js';
 import { complete, findSlashCommand, parseSlashCommand } from './commands/index.js';
 import type { CommandResult } from './commands/types.js';
@@ -72,8 +72,8 @@ export function App({ controller }: { controller: SessionController }) {
   /** Shows what the planner made of a request, and what it needs next: an answer, or a yes. */
   const offer = (proposal: Proposal, askToRun: boolean) => {
     add('plan', proposal.text);
-    const question = proposal.questions[0];
-    if (!proposal.plan && question) setPending({ kind: 'clarify', proposal, question });
+    const question = proposal.plan ? proposal.questions.find(changesPlan) : proposal.questions[0];
+    if (question) setPending({ kind: 'clarify', proposal, question });
     else if (proposal.plan && askToRun) {
       for (const q of proposal.questions) add('question', q.text);
       setPending({ kind: 'confirm', proposal: proposal as Runnable });
@@ -91,14 +91,15 @@ export function App({ controller }: { controller: SessionController }) {
   const answer = (p: Extract<Pending, { kind: 'clarify' }>, typed: string) => {
     const a = answerFor(p.question, typed);
     if (a.kind === 'invalid') return add('error', a.message);
-    add('question', `${p.question.text} ${a.kind === 'arg' ? a.value : a.kind === 'request' ? a.text : a.kind === 'accept' ? 'yes' : 'no'}`);
+    const picked = /^\d+$/.test(typed.trim()) ? p.question.picks[Number(typed.trim()) - 1]?.label : undefined;
+    add('question', `${p.question.text} ${picked ?? typed.trim()}`);
     setPending(undefined);
     if (a.kind === 'request') plan(a.text, true);
     else if (a.kind === 'rephrase') setInput(p.proposal.request);
     else if (a.kind === 'accept' && p.proposal.plan) setPending({ kind: 'confirm', proposal: p.proposal as Runnable });
-    else if (a.kind === 'arg') {
+    else if (a.kind === 'arg' || a.kind === 'replace') {
       try {
-        offer(controller.answer(p.proposal, a.step, a.arg, a.value), true);
+        offer(controller.answer(p.proposal, a), true);
       } catch (e) {
         add('error', describeError(e));
       }

@@ -18,7 +18,7 @@ import { ago, colorStatus, table } from '../cli/format.js';
 import { renderPlan } from '../cli/planView.js';
 import { blocking, planFrom, replan, stepLines, type Planned } from '../cli/request.js';
 import type { PlanResult } from '../planner/planner.js';
-import { questionsOf, withArg, type Question } from './clarify.js';
+import { answered, questionsOf, type Answer, type Question } from './clarify.js';
 import { failedLogs, runHeadline, stepTable } from '../cli/summary.js';
 import { rowStatus } from '../cli/commands/runs.js';
 import { EventLog } from '../store/eventLog.js';
@@ -157,10 +157,10 @@ export class SessionController {
     return this.proposal(text, planned);
   }
 
-  /** The proposal again, with the value of an argument the planner asked for. */
-  answer(p: Proposal, step: string, arg: string, value: string): Proposal {
+  /** The proposal again, with an answer that changes it: an argument's value, or a step swapped. */
+  answer(p: Proposal, a: Extract<Answer, { kind: 'arg' | 'replace' }>): Proposal {
     if (!p.result) return p;
-    return this.proposal(p.request, replan(withArg(p.result, step, arg, value), this.project, this.project.dir));
+    return this.proposal(p.request, replan(answered(p.result, a), this.project, this.project.dir));
   }
 
   private proposal(request: string, planned: Planned & { kind: 'request' }): Proposal {

@@ -35,7 +35,7 @@ describe('the REPL', () => {
     expect(asked).toMatch(/1 data\/churn\.csv/);
     expect(asked).toMatch(/type 1-\d+ or the dataset, then Enter/);
     expect(asked).not.toContain('Run it?');
-    await r.type('7');
+    await r.type('99');
     await r.waitFor(/pick 1 to \d+, or type the dataset/);
     await r.type('1');
     const planned = await r.waitFor('Run it? (y)es');
@@ -157,5 +157,15 @@ steps:
     expect(r.controller.sessionId).toBe(earlier);
     await r.type('/sessions');
     await r.waitFor(new RegExp(`${earlier} \\(this\\)`));
+  });
+
+  it('a flagship workflow asked for in plain English shows its steps and runs whole', async () => {
+    const r = await repl();
+    await r.type('run the monitoring workflow');
+    const plan = await r.waitFor('Run it? (y)es');
+    expect(plan).toMatch(/monitor_retrain\.monitor\s+monitor/);
+    await r.press('y');
+    const done = await r.waitFor(/run [0-9a-f]{8} succeeded/, 60_000);
+    expect(done).toMatch(/✔ monitor_retrain\.retrain\s+train/);
   });
 });

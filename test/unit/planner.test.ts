@@ -10,10 +10,11 @@ import { planRequest } from '../../src/planner/planner.js';
 import { extractSlots } from '../../src/planner/slots.js';
 import { prepare } from '../../src/planner/text.js';
 import { loadCommands } from '../../src/registry/commands.js';
+import { loadTemplates } from '../../src/registry/templates.js';
 
 const project = mkdtempSync(join(tmpdir(), 'baton-planner-'));
 const commands = loadCommands(project).commands;
-const ctx = plannerContext(commands, project);
+const ctx = plannerContext(commands, project, loadTemplates(project).templates);
 const model = buildIntentModel([...commands.values()]);
 const actionOf = (t: string) => detectIntent(t, model)?.command;
 
@@ -125,5 +126,37 @@ describe('the planner', () => {
       ['label', 'data/new.csv'],
       ['train', 'data/new.csv'],
     ]);
+  });
+});
+
+describe('whole workflows', () => {
+  it('a request naming a flagship workflow plans one uses step, with the dataset and model it names', () => {
+    const cases: [string, string, Record<string, unknown>][] = [
+      ['run the object detection pipeline on data/images.csv', 'vision-pipeline', { dataset: 'data/images.csv' }],
+      ['parallel hyperparameter optimization on penguins', 'hpo-search', { dataset: 'penguins' }],
+      ['set up automated model monitoring', 'monitor-retrain', {}],
+      ['a progressive experiment on data/churn.csv, baselines first', 'progressive-experiment', { dataset: 'data/churn.csv' }],
+      ['multi-agent analysis for a Kaggle tabular competition on data/train.csv', 'tabular-competition', { dataset: 'data/train.csv' }],
+      ['production rollout of a random forest on iris', 'production-rollout', { dataset: 'iris', model: 'random-forest' }],
+    ];
+    for (const [request, template, args] of cases) {
+      const r = planRequest(request, ctx);
+      expect(r.steps.map((s) => [s.uses, s.args]), request).toEqual([[template, args]]);
+      expect(r.clarifications).toEqual([]);
+      expect(toPlan(r).steps[0]).toMatchObject({ uses: template, with: args });
+    }
+  });
+
+  it('a sample name that is also a word is a dataset only when said as one', () => {
+    expect(planRequest('train a random forest on churn', ctx).steps[0]?.args.dataset).toBe('churn');
+    expect(planRequest('train on the shapes dataset', ctx).steps[0]?.args.dataset).toBe('shapes');
+    expect(planRequest('train a churn classifier', ctx).steps[0]?.args.dataset).toBeUndefined();
+    expect(planRequest('train a random forest on penguins', ctx).steps[0]?.args.dataset).toBe('penguins');
+  });
+
+  it('plain requests that share words with a workflow still plan commands', () => {
+    expect(planRequest('deploy the model to production', ctx).steps.map((s) => s.command)).toEqual(['deploy']);
+    expect(planRequest('monitor staging for drift', ctx).steps.map((s) => s.command)).toEqual(['monitor']);
+    expect(planRequest('tune a random forest on iris with bayesian optimization', ctx).steps.map((s) => s.command)).toEqual(['tune']);
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { plannerContext } from '../../src/planner/context.js';
 import { planRequest, type PlanResult } from '../../src/planner/planner.js';
 import { loadCommands } from '../../src/registry/commands.js';
+import { loadTemplates } from '../../src/registry/templates.js';
 import { ROOT } from '../helpers/cli.js';
 
 interface ExpectedStep {
@@ -60,7 +61,9 @@ export function mismatch(e: Entry, r: PlanResult): string | undefined {
 }
 
 describe('the planner on a labelled corpus of requests', () => {
-  const ctx = plannerContext(loadCommands(mkdtempSync(join(tmpdir(), 'baton-corpus-'))).commands, mkdtempSync(join(tmpdir(), 'baton-corpus-')));
+  // With the built-in workflow templates too: their request phrases must not take over plain requests.
+  const dir = mkdtempSync(join(tmpdir(), 'baton-corpus-'));
+  const ctx = plannerContext(loadCommands(dir).commands, dir, loadTemplates(dir).templates);
 
   it(`plans at least 95% of ${corpus.length} requests as labelled, and reports each category`, () => {
     const byCategory = new Map<string, { ok: number; total: number; misses: string[] }>();
