@@ -23,7 +23,9 @@ export async function createEngine(
   stored: StoredPlan,
   onOutput?: (step: string, line: string) => void,
 ): Promise<{ engine: RunEngine; executor: LocalExecutor }> {
-  const history = await new RunRepository(store).durationHistory();
+  const runs = new RunRepository(store);
+  const history = await runs.durationHistory();
+  const failureRates = new Map((await runs.commandHistory()).map((h) => [h.command, h.failureRate]));
   const executor = new LocalExecutor();
   const deps = {
     executor,
@@ -34,7 +36,7 @@ export async function createEngine(
     breakers: new BreakerRepository(store),
     runHook: (argv: readonly string[], env: Record<string, string>) => runHook(argv, env, project.dir),
   };
-  const options = { parallel: project.config.config.parallel, history, ...(onOutput ? { onOutput } : {}) };
+  const options = { parallel: project.config.config.parallel, history, failureRates, ...(onOutput ? { onOutput } : {}) };
   return { engine: new RunEngine(deps, log, stored, options), executor };
 }
 

@@ -28,6 +28,11 @@ export interface EngineOptions {
   onOutput?: (step: string, line: string) => void;
   /** Mean past duration per command (ms), for critical-path priorities. */
   history: ReadonlyMap<string, number>;
+  /**
+   * Past share of failed steps per command. Among ready steps with equally long paths ahead, the
+   * likelier failure starts first, so a run that is going to fail says so early.
+   */
+  failureRates?: ReadonlyMap<string, number>;
 }
 
 /** A step this session has started: its slots, its process, and what its attempt ran with. */

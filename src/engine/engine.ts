@@ -163,7 +163,7 @@ export class RunEngine {
     this.paths.prepare();
 
     this.store = this.deps.variables.all();
-    this.queue = orderQueue(this.stored.plan, state, this.steps, this.opts.history);
+    this.queue = orderQueue(this.stored.plan, state, this.steps, this.opts.history, this.opts.failureRates);
     for (const id of this.queue) {
       this.toRun.add(id);
       const s = state.steps[id] as StepState;
@@ -244,7 +244,7 @@ export class RunEngine {
     const state = this.state;
     if (this.reorder) {
       this.reorder = false;
-      this.queue = orderQueue(this.stored.plan, state, this.steps, this.opts.history);
+      this.queue = orderQueue(this.stored.plan, state, this.steps, this.opts.history, this.opts.failureRates);
     }
     let settled = false;
     const next: string[] = [];

@@ -8,12 +8,13 @@ import type { RunState } from '../core/runState.js';
  * time to the end of the run (the critical path), then plan order. A forEach instance ranks with
  * its forEach step.
  */
-export function orderQueue(plan: ResolvedPlan, state: RunState, steps: ReadonlyMap<string, ResolvedStep>, history: ReadonlyMap<string, number>): string[] {
+export function orderQueue(plan: ResolvedPlan, state: RunState, steps: ReadonlyMap<string, ResolvedStep>, history: ReadonlyMap<string, number>, failureRates: ReadonlyMap<string, number> = new Map()): string[] {
   const remaining = remainingTime(plan.steps, estimator(plan, history));
   const index = new Map(state.order.map((id, i) => [id, i]));
   const rank = (id: string) => {
     const step = steps.get(id);
-    return [step?.priority ?? 0, remaining.get(step?.loop?.parent ?? id) ?? 0, -(index.get(id) ?? 0)];
+    const failures = failureRates.get(step?.command ?? step?.estimateKey ?? '') ?? 0;
+    return [step?.priority ?? 0, remaining.get(step?.loop?.parent ?? id) ?? 0, failures, -(index.get(id) ?? 0)];
   };
   return state.order
     .filter((id) => state.steps[id]?.status !== 'succeeded')
