@@ -1,68 +1,67 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Agent } from './agent.js';
+import { str } from './lib/args.js';
 import { loadDataset } from './lib/dataset.js';
-import { mean, round, std } from './lib/stats.js';
-import { columnValues, isNumericColumn, missingFraction, type Table } from './lib/table.js';
+import { BadInputError } from './lib/errors.js';
+import { correlations, profileColumn, profileTarget } from './lib/profile.js';
+import { columnLine, percent, summaryLines } from './lib/profileSummary.js';
+import { round } from './lib/stats.js';
+import { missingFraction } from './lib/table.js';
 
-export interface ColumnProfile {
-  name: string;
-  type: 'number' | 'string' | 'empty';
-  missing: number;
-  distinct: number;
-  min?: number;
-  max?: number;
-  mean?: number;
-  std?: number;
-}
+// Pairs printed and returned; the whole matrix is in profile.json.
+const TOP_PAIRS = 5;
 
-export function profileColumns(table: Table): ColumnProfile[] {
-  return table.columns.map((name, i) => {
-    const values = columnValues(table, i);
-    const present = values.filter((v) => v !== null);
-    const profile: ColumnProfile = {
-      name,
-      type: present.length === 0 ? 'empty' : isNumericColumn(table, i) ? 'number' : 'string',
-      missing: values.length - present.length,
-      distinct: new Set(present).size,
-    };
-    if (profile.type === 'number') {
-      const nums = present as number[];
-      profile.min = Math.min(...nums);
-      profile.max = Math.max(...nums);
-      profile.mean = round(mean(nums));
-      profile.std = round(std(nums));
-    }
-    return profile;
-  });
-}
-
-/** A profile of the dataset: types, missing values, ranges and the class balance of the last column. */
+/** A profile of the dataset: per-column statistics, the target's balance, correlations and a summary. */
 export const analyze: Agent = {
   name: 'analyze',
-  summary: 'profile columns: types, missing values, ranges, class counts',
+  summary: 'profile columns, class balance, correlations and a short summary',
   run(args, ctx) {
     const { table, path: source } = loadDataset(args, ctx);
-    const columns = profileColumns(table);
-    const last = table.columns.length - 1;
-    const classCounts: Record<string, number> = {};
-    for (const v of columnValues(table, last)) if (v !== null) classCounts[String(v)] = (classCounts[String(v)] ?? 0) + 1;
+    const targetName = str(args, 'target');
+    const t = targetName === undefined ? table.columns.length - 1 : table.columns.indexOf(targetName);
+    if (t < 0) throw new BadInputError(`target column "${targetName}" not found; columns: ${table.columns.join(', ')}`);
+
+    const columns = table.columns.map((_, i) => profileColumn(table, i));
+    ctx.progress(1, 3, 'columns profiled');
+    const target = profileTarget(table, t);
+    const corr = correlations(table, t);
+    ctx.progress(2, 3, `${corr.pairs.length} correlations`);
+    const summary = summaryLines(table.rows.length, columns, target, corr);
     const missing = round(missingFraction(table));
-    const profile = { dataset: source, rows: table.rows.length, missing, columns, target: table.columns[last], class_counts: classCounts };
     const path = join(ctx.artifactsDir(), 'profile.json');
+    const profile = {
+      dataset: source,
+      rows: table.rows.length,
+      missing,
+      summary,
+      columns,
+      target: target.name,
+      target_kind: target.kind,
+      class_counts: Object.fromEntries(target.classes.map((c) => [c.label, c.count])),
+      imbalance: target.imbalance,
+      correlations: corr,
+    };
     writeFileSync(path, `${JSON.stringify(profile, null, 2)}\n`);
-    for (const c of columns) {
-      const range = c.type === 'number' ? ` min ${c.min} max ${c.max} mean ${c.mean}` : ` ${c.distinct} distinct`;
-      console.log(`${c.name}: ${c.type}, ${c.missing} missing,${range}`);
-    }
-    if (missing > 0) ctx.warn(`${(missing * 100).toFixed(1)}% of cells are missing`);
+    ctx.progress(3, 3, 'profile written');
+
+    const width = Math.max(...table.columns.map((c) => c.length));
+    for (const c of columns) console.log(columnLine(c, width));
+    const top = corr.pairs.slice(0, TOP_PAIRS);
+    if (top.length) console.log(`strongest correlations: ${top.map((p) => `${p.a} ~ ${p.b} ${p.r.toFixed(2)}`).join(', ')}`);
+    console.log('');
+    for (const line of summary) console.log(line);
+    if (missing > 0) ctx.warn(`${percent(missing)} of cells are missing`);
     return {
       rows: table.rows.length,
       columns: table.columns.length,
       missing,
-      numeric: columns.filter((c) => c.type === 'number').length,
-      classes: Object.keys(classCounts).length,
+      numeric: columns.filter((c) => c.mean !== undefined).length,
+      classes: target.classes.length,
       profile: path,
+      summary: summary.join('; '),
+      imbalance: target.imbalance,
+      correlations: top,
     };
   },
 };

@@ -1,29 +1,64 @@
-import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Agent } from './agent.js';
 import { oneOf, requiredStr } from './lib/args.js';
-import { loadTable } from './lib/dataset.js';
-import { FORMATS, writeCsv } from './lib/table.js';
+import { inferSchema, type SchemaFile } from './lib/columnTypes.js';
+import { locateDataset } from './lib/dataset.js';
+import { BadInputError } from './lib/errors.js';
+import { lineageInput, lineageRecord, sha256, writeLineage, type LineageInput } from './lib/lineage.js';
+import type { StepContext } from './lib/protocol.js';
+import { SAMPLES } from './lib/samples.js';
+import { FORMATS, formatOf, parseTable, toCsv, type Format, type Table } from './lib/table.js';
 
-/** Reads csv, json or jsonl and writes a normalized CSV copy for the steps after it. */
+interface Source {
+  table: Table;
+  name: string;
+  /** What the lineage names as the input: the file, or `sample:<name>`. */
+  input: LineageInput;
+}
+
+function readSource(value: string, format: Format | undefined, ctx: StepContext): Source {
+  const where = locateDataset(value, ctx, 'source');
+  if ('sample' in where) {
+    const table = (SAMPLES[where.sample] as (typeof SAMPLES)[string]).load();
+    return { table, name: where.sample, input: lineageInput(`sample:${where.sample}`, toCsv(table)) };
+  }
+  if (/^\.parquet$/i.test(extname(where.path))) {
+    throw new BadInputError(`${where.path} is Parquet, which baton cannot read without native code; export it to CSV or JSON Lines first`);
+  }
+  // Hash the very bytes parsed, so the lineage names what was read even if the file changes later.
+  const bytes = readFileSync(where.path);
+  const table = parseTable(bytes.toString('utf8'), format ?? formatOf(where.path) ?? 'csv', where.path);
+  return { table, name: basename(where.path, extname(where.path)), input: lineageInput(where.path, bytes) };
+}
+
+/** Reads csv, json or jsonl and writes a normalized CSV, its inferred schema and where it came from. */
 export const ingest: Agent = {
   name: 'ingest',
-  summary: 'read a csv/json/jsonl source into a normalized CSV',
+  summary: 'read a csv/json/jsonl source into a normalized CSV with a schema and lineage',
   run(args, ctx) {
-    const source = requiredStr(args, 'source', 'the data file to read (csv, json or jsonl), or the sample name iris');
+    const source = requiredStr(args, 'source', 'the data file to read (csv, json or jsonl), or a sample name such as iris');
+    if (args.format === 'parquet') throw new BadInputError('format parquet is not supported (no reader without native code); export the data to CSV or JSON Lines first');
     const format = args.format === undefined || args.format === null ? undefined : oneOf(args, 'format', FORMATS, 'csv');
-    const loaded = loadTable(source, ctx, 'source', format);
-    const name = loaded.sample ?? basename(loaded.path, extname(loaded.path));
-    const path = join(ctx.artifactsDir(), `${name}.csv`);
-    const text = writeCsv(path, loaded.table);
-    const { columns, rows } = loaded.table;
-    console.log(`read ${rows.length} rows and ${columns.length} columns from ${loaded.path}`);
-    return {
-      path,
-      rows: rows.length,
-      columns: columns.length,
-      column_names: columns,
-      hash: createHash('sha256').update(text).digest('hex'),
-    };
+    const { table, name, input } = readSource(source, format, ctx);
+    if (table.rows.length === 0) ctx.warn(`source ${source} has a header but no rows`);
+    const dir = ctx.artifactsDir();
+    const path = join(dir, `${name}.csv`);
+    const text = toCsv(table);
+    writeFileSync(path, text);
+    const hash = sha256(text);
+
+    const columns = inferSchema(table);
+    const schemaPath = join(dir, 'schema.json');
+    const schema: SchemaFile = { format: 'baton-schema/1', source: input.path, rows: table.rows.length, columns };
+    writeFileSync(schemaPath, `${JSON.stringify(schema, null, 2)}\n`);
+    const record = lineageRecord(ctx, { artifact: path, sha256: hash, rows: table.rows.length, columns: table.columns.length, schema: schemaPath, inputs: [input] });
+    const lineage = writeLineage(ctx, record);
+
+    console.log(`read ${table.rows.length.toLocaleString('en-US')} rows and ${table.columns.length} columns from ${input.path} (sha256 ${input.sha256.slice(0, 12)})`);
+    const width = Math.max(...table.columns.map((c) => c.length));
+    for (const [column, s] of Object.entries(columns)) console.log(`  ${column.padEnd(width)}  ${s.type}${s.nullable ? ', nullable' : ''}`);
+    console.log(`wrote ${path} (sha256 ${hash.slice(0, 12)})`);
+    return { path, rows: table.rows.length, columns: table.columns.length, column_names: table.columns, hash, schema: schemaPath, lineage };
   },
 };
