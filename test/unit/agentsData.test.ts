@@ -89,6 +89,10 @@ describe('ingest', () => {
     const parquet = step('ingest', { source: join(dir, 'data.parquet') }, 'parquet');
     expect(parquet.code).toBe(2);
     expect(parquet.stderr.trim().split('\n')).toEqual([expect.stringMatching(/Parquet.*export it to CSV or JSON Lines/)]);
+    // Every command that reads a dataset says the same, rather than parsing Parquet as CSV.
+    const train = step('train', { dataset: join(dir, 'data.parquet') }, 'train-parquet');
+    expect(train.code).toBe(2);
+    expect(train.stderr.trim().split('\n')).toEqual([expect.stringMatching(/Parquet.*export it to CSV or JSON Lines/)]);
   });
 });
 

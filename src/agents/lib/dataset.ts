@@ -39,6 +39,8 @@ export function loadTable(value: string, ctx: StepContext, argName = 'dataset', 
     writeCsv(path, table);
     return { table, path, sample: where.sample };
   }
+  // No package reads Parquet without native code here: say so rather than parse it as CSV.
+  if (/\.parquet$/i.test(where.path)) throw new BadInputError(`${argName} ${value} is Parquet, which Baton does not read; export it to CSV or JSON Lines first`);
   const fmt = format ?? formatOf(where.path) ?? 'csv';
   if (!FORMATS.includes(fmt)) throw new BadInputError(`format ${String(fmt)} is not supported; use ${FORMATS.join(', ')}`);
   return { table: readTable(where.path, fmt), path: where.path };
