@@ -1,39 +1,101 @@
 import { basename, extname, join } from 'node:path';
 import type { Agent } from './agent.js';
-import { oneOf } from './lib/args.js';
+import { absolute, int, list, num, oneOf, str } from './lib/args.js';
 import { loadDataset } from './lib/dataset.js';
 import { BadInputError } from './lib/errors.js';
-import { isNumericColumn, writeCsv, type Cell } from './lib/table.js';
+import { FEATURE_METHODS, buildFeatures, fitMethod, type FeatureMethod, type FittedMethod } from './lib/featureMake.js';
+import { SELECTORS, selectFeatures, type SelectOptions } from './lib/featureSelect.js';
+import type { Args } from './lib/protocol.js';
+import { TRANSFORM_FORMAT, readTransform, saveTransform, type FeatureTransform } from './lib/transformFile.js';
+import { writeCsv, type Table } from './lib/table.js';
 
-const METHODS = ['interactions', 'polynomial'] as const;
+/** `none` builds nothing, for selection alone. */
+const CHOICES = [...FEATURE_METHODS, 'none'] as const;
 
-/** New columns from numeric features (pairwise products or squares), inserted before the target. */
+function methodNames(args: Args): FeatureMethod[] {
+  const given = args.methods !== undefined && args.methods !== null && args.methods !== '' ? list(args, 'methods', []) : [str(args, 'method', 'interactions')];
+  const names = [...new Set(given.map((m) => m.trim().toLowerCase().replace(/[\s_]+/g, '-')))];
+  const unknown = names.filter((m) => !(CHOICES as readonly string[]).includes(m));
+  if (unknown.length) throw new BadInputError(`unknown feature method ${unknown.join(', ')}; available: ${CHOICES.join(', ')}`);
+  return names.filter((m): m is FeatureMethod => m !== 'none');
+}
+
+function selectOptions(args: Args): SelectOptions {
+  const select = str(args, 'select');
+  return {
+    select: select === undefined || select === 'none' ? undefined : oneOf(args, 'select', SELECTORS, 'variance'),
+    minVariance: num(args, 'min_variance', 0, { min: 0 }),
+    maxCorrelation: num(args, 'max_correlation', 0.95, { min: 0, max: 1 }),
+    maxFeatures: int(args, 'max_features', undefined, { min: 1 }),
+  };
+}
+
+function dropColumns(table: Table, names: readonly string[]): Table {
+  const drop = new Set(names);
+  const keep = table.columns.map((c, i) => (drop.has(c) ? -1 : i)).filter((i) => i >= 0);
+  return { columns: keep.map((i) => table.columns[i] ?? ''), rows: table.rows.map((r) => keep.map((i) => r[i] ?? null)) };
+}
+
+/**
+ * Builds new columns from the features (interactions, polynomial powers, quantile bins, date
+ * parts), then optionally drops weak or redundant ones; the target (`target`, or the last column)
+ * goes last and is never transformed or dropped. What it decided is saved as a transform, and
+ * `apply` replays one on other data (a test split) so both get the same columns.
+ */
 export const features: Agent = {
   name: 'features',
-  summary: 'add interaction (pairwise product) or polynomial (square) features',
+  summary: 'interactions, polynomial, quantile bins, date parts; variance or correlation selection; a reusable transform',
   run(args, ctx) {
     const loaded = loadDataset(args, ctx);
-    const method = oneOf(args, 'method', METHODS, 'interactions');
-    const { columns, rows } = loaded.table;
-    const target = columns.length - 1;
-    const numeric = columns.map((_, i) => i).filter((i) => i !== target && isNumericColumn(loaded.table, i));
-    if (numeric.length === 0) throw new BadInputError('no numeric feature columns to build features from');
-    const made: { name: string; value: (r: Cell[]) => Cell }[] = [];
-    const mul = (a: Cell, b: Cell): Cell => (typeof a === 'number' && typeof b === 'number' ? a * b : null);
-    if (method === 'polynomial') {
-      for (const i of numeric) made.push({ name: `${columns[i]}_sq`, value: (r) => mul(r[i] ?? null, r[i] ?? null) });
+    const source = loaded.table;
+    const warn = (t: string): void => ctx.warn(t);
+    const applyPath = str(args, 'apply');
+    let transform: FeatureTransform;
+    let transformPath: string;
+    let built: ReturnType<typeof buildFeatures>;
+    if (applyPath !== undefined) {
+      transformPath = absolute(applyPath, ctx.planDir);
+      transform = readTransform(transformPath, 'apply', 'features');
+      built = buildFeatures(source, transform.target, transform.methods, warn);
+      console.log(`applying the features fitted on ${transform.fittedOn}: ${transform.methods.map((m) => m.method).join(', ') || 'none'}, ${transform.removed.length} removed`);
     } else {
-      numeric.forEach((i, a) => {
-        for (const j of numeric.slice(a + 1)) made.push({ name: `${columns[i]}_x_${columns[j]}`, value: (r) => mul(r[i] ?? null, r[j] ?? null) });
+      const target = str(args, 'target') ?? source.columns.at(-1) ?? '';
+      if (!source.columns.includes(target)) throw new BadInputError(`target column "${target}" not found; columns: ${source.columns.join(', ')}`);
+      const methods = methodNames(args);
+      const selection = selectOptions(args);
+      if (methods.length === 0 && !selection.select && selection.maxFeatures === undefined) throw new BadInputError('method none builds nothing; give select or max_features too, or a method');
+      const options = { degree: int(args, 'degree', 2, { min: 2, max: 5 }), bins: int(args, 'bins', 4, { min: 2, max: 100 }) };
+      const fitted: FittedMethod[] = methods.map((m, n) => {
+        ctx.progress(n + 1, methods.length + 1, m);
+        return fitMethod(m, source, target, options);
       });
+      built = buildFeatures(source, target, fitted, warn);
+      ctx.progress(methods.length + 1, methods.length + 1, selection.select ? `select by ${selection.select}` : 'select');
+      const removals = selectFeatures(built.table, target, selection);
+      for (const r of removals.slice(0, 20)) console.log(`removed ${r.column}: ${r.reason}`);
+      if (removals.length > 20) console.log(`... and ${removals.length - 20} more removed (the removed output lists them all)`);
+      transformPath = join(ctx.artifactsDir(), `${loaded.sample ?? basename(loaded.path, extname(loaded.path))}.features.transform.json`);
+      transform = { format: TRANSFORM_FORMAT, kind: 'features', target, columns: [], fittedOn: loaded.sample ?? loaded.path, rows: source.rows.length, createdAt: new Date().toISOString(), methods: fitted, removed: removals.map((r) => r.column) };
     }
-    const table = {
-      columns: [...columns.slice(0, target), ...made.map((m) => m.name), columns[target] ?? 'target'],
-      rows: rows.map((r) => [...r.slice(0, target), ...made.map((m) => m.value(r)), r[target] ?? null]),
-    };
+    const table = dropColumns(built.table, transform.removed);
+    if (applyPath === undefined) {
+      transform.columns = table.columns;
+      saveTransform(transformPath, transform);
+    }
+    const removed = new Set(transform.removed);
+    const added = built.added.filter((c) => !removed.has(c));
     const path = join(ctx.artifactsDir(), `${loaded.sample ?? basename(loaded.path, extname(loaded.path))}.features.csv`);
     writeCsv(path, table);
-    console.log(`added ${made.length} ${method} columns: ${made.map((m) => m.name).join(', ')}`);
-    return { path, columns: table.columns.length, added: made.length, rows: rows.length };
+    const shown = added.length > 12 ? `${added.slice(0, 12).join(', ')}, ...` : added.join(', ');
+    console.log(`added ${added.length} columns${added.length ? `: ${shown}` : ''}; removed ${transform.removed.length}; ${table.columns.length} columns in ${path}`);
+    return {
+      path,
+      columns: table.columns.length,
+      added: added.length,
+      rows: table.rows.length,
+      removed: transform.removed,
+      feature_names: table.columns.filter((c) => c !== transform.target),
+      transform: transformPath,
+    };
   },
 };

@@ -1,64 +1,111 @@
 import { basename, extname, join } from 'node:path';
 import type { Agent } from './agent.js';
-import { list } from './lib/args.js';
+import { absolute, list, num, int, oneOf, str } from './lib/args.js';
 import { loadDataset } from './lib/dataset.js';
+import { MAX_LEVELS } from './lib/encoding.js';
 import { BadInputError } from './lib/errors.js';
-import { mean, round, std } from './lib/stats.js';
-import { columnValues, isNumericColumn, writeCsv, type Table } from './lib/table.js';
+import { PREP_STEPS, applyStep, encodedNames, fitStep, type FitOptions, type FittedStep, type PrepStep } from './lib/prepSteps.js';
+import type { Args, StepContext } from './lib/protocol.js';
+import { TRANSFORM_FORMAT, readTransform, saveTransform, type PrepTransform } from './lib/transformFile.js';
+import { writeCsv, type Table } from './lib/table.js';
 
-type Step = (table: Table, features: number[], warn: (t: string) => void) => Table;
+/** Other names people give the steps. */
+const STEP_ALIASES: Record<string, PrepStep> = { 'one-hot': 'encode', onehot: 'encode', clip: 'clip-outliers', outliers: 'clip-outliers', dedupe: 'deduplicate', dropna: 'drop-missing' };
 
-/** Numeric missing values become the column mean. */
-const imputeStep: Step = (table, features, warn) => {
-  const means = new Map(features.map((i) => [i, mean(columnValues(table, i).filter((v): v is number => v !== null))]));
-  const untouched = table.columns.filter((_, i) => !means.has(i) && table.rows.some((r) => r[i] === null));
-  if (untouched.length) warn(`impute fills numeric columns only; still missing in ${untouched.join(', ')}`);
-  return { columns: table.columns, rows: table.rows.map((r) => r.map((v, i) => (v === null && means.has(i) ? (means.get(i) ?? 0) : v))) };
-};
+function stepNames(args: Args): PrepStep[] {
+  const names = list(args, 'steps', ['impute', 'scale']).map((s) => s.trim().toLowerCase().replace(/[\s_]+/g, '-'));
+  const steps = names.map((s) => STEP_ALIASES[s] ?? s);
+  const unknown = steps.filter((s) => !(PREP_STEPS as readonly string[]).includes(s));
+  if (unknown.length) throw new BadInputError(`unknown preprocessing step ${unknown.join(', ')}; available: ${PREP_STEPS.join(', ')}`);
+  if (steps.length === 0) throw new BadInputError(`argument steps is empty; list steps from ${PREP_STEPS.join(', ')}`);
+  return steps as PrepStep[];
+}
 
-/** Numeric features become z-scores; a constant column becomes 0. */
-const scaleStep: Step = (table, features) => {
-  const stats = new Map(
-    features.map((i) => {
-      const values = columnValues(table, i).filter((v): v is number => v !== null);
-      return [i, { m: mean(values), s: std(values) }];
-    }),
-  );
+function fitOptions(args: Args, table: Table): FitOptions {
+  const target = str(args, 'target') ?? table.columns.at(-1) ?? '';
+  if (!table.columns.includes(target)) throw new BadInputError(`target column "${target}" not found; columns: ${table.columns.join(', ')}`);
   return {
-    columns: table.columns,
-    rows: table.rows.map((r) =>
-      r.map((v, i) => {
-        const st = stats.get(i);
-        if (!st || v === null || typeof v !== 'number') return v;
-        return st.s === 0 ? 0 : round((v - st.m) / st.s, 6);
-      }),
-    ),
+    target,
+    impute: oneOf(args, 'impute', ['mean', 'median'], 'mean'),
+    scaler: oneOf(args, 'scaler', ['standard', 'minmax'], 'standard'),
+    maxLevels: int(args, 'max_levels', MAX_LEVELS, { min: 1 }),
+    iqrFactor: num(args, 'iqr_factor', 1.5, { min: 0 }),
   };
-};
+}
 
-/** Rows with any missing cell are removed. */
-const dropMissingStep: Step = (table) => ({ columns: table.columns, rows: table.rows.filter((r) => r.every((v) => v !== null)) });
+/** Fits each step on the output of the one before, as it will be applied. */
+function fitAll(table: Table, steps: readonly PrepStep[], options: FitOptions, ctx: StepContext): { table: Table; fitted: FittedStep[] } {
+  const encoded = new Set<string>();
+  const fitted: FittedStep[] = [];
+  const warn = (t: string): void => ctx.warn(t);
+  steps.forEach((name, n) => {
+    ctx.progress(n + 1, steps.length, name);
+    const step = fitStep(name, table, options, encoded, warn);
+    table = applyStep(table, step, warn);
+    for (const c of encodedNames(step)) encoded.add(c);
+    fitted.push(step);
+  });
+  return { table, fitted };
+}
 
-const STEPS: Record<string, Step> = { impute: imputeStep, scale: scaleStep, 'drop-missing': dropMissingStep };
+function describe(step: FittedStep): string {
+  switch (step.step) {
+    case 'impute':
+      return `impute (${step.strategy}) ${Object.keys(step.fill).length} columns`;
+    case 'encode': {
+      const oneHot = step.columns.filter((c) => c.kind === 'one-hot').map((c) => c.column);
+      const ordinal = step.columns.filter((c) => c.kind === 'ordinal').map((c) => c.column);
+      return `encode one-hot [${oneHot.join(', ')}] ordinal [${ordinal.join(', ')}]`;
+    }
+    case 'scale':
+      return `scale (${step.scaler}) ${Object.keys(step.columns).length} columns`;
+    case 'clip-outliers':
+      return `clip-outliers (${step.factor} x IQR) ${Object.keys(step.columns).length} columns`;
+    default:
+      return step.step;
+  }
+}
 
-/** Applies the listed steps in order; the target (last column) is never changed. */
+/**
+ * Applies the listed steps in order, fitting their statistics on this data and saving them as a
+ * transform, or with `apply` replays a saved transform on other data (a test split) unchanged.
+ * The target (`target`, or the last column) is never imputed, encoded, scaled or clipped.
+ */
 export const preprocess: Agent = {
   name: 'preprocess',
-  summary: 'impute missing numbers with the mean, scale numeric features to z-scores',
+  summary: 'impute, drop missing, encode, scale, clip outliers; fitted statistics saved as a reusable transform',
   run(args, ctx) {
     const loaded = loadDataset(args, ctx);
-    const steps = list(args, 'steps', ['impute', 'scale']).map((s) => s.toLowerCase().replace(/[\s_]+/g, '-'));
-    const unknown = steps.filter((s) => !STEPS[s]);
-    if (unknown.length) throw new BadInputError(`unknown preprocessing step ${unknown.join(', ')}; available: ${Object.keys(STEPS).join(', ')}`);
-    let table = loaded.table;
-    const target = table.columns.length - 1;
-    const features = table.columns.map((_, i) => i).filter((i) => i !== target && isNumericColumn(table, i));
-    steps.forEach((name, n) => {
-      ctx.progress(n + 1, steps.length, name);
-      table = (STEPS[name] as Step)(table, features, (t) => ctx.warn(t));
-    });
-    const path = join(ctx.artifactsDir(), `${loaded.sample ?? basename(loaded.path, extname(loaded.path))}.preprocessed.csv`);
+    const name = loaded.sample ?? basename(loaded.path, extname(loaded.path));
+    const applyPath = str(args, 'apply');
+    const warn = (t: string): void => ctx.warn(t);
+    let table: Table;
+    let transformPath: string;
+    let transform: PrepTransform;
+    if (applyPath !== undefined) {
+      transformPath = absolute(applyPath, ctx.planDir);
+      transform = readTransform(transformPath, 'apply', 'preprocess');
+      table = loaded.table;
+      transform.steps.forEach((step, n) => {
+        ctx.progress(n + 1, transform.steps.length, step.step);
+        table = applyStep(table, step, warn);
+      });
+      console.log(`applied the transform fitted on ${transform.fittedOn} (${transform.rows} rows): ${transform.steps.map(describe).join('; ')}`);
+    } else {
+      const options = fitOptions(args, loaded.table);
+      const fitted = fitAll(loaded.table, stepNames(args), options, ctx);
+      table = fitted.table;
+      transformPath = join(ctx.artifactsDir(), `${name}.transform.json`);
+      transform = { format: TRANSFORM_FORMAT, kind: 'preprocess', target: options.target, columns: table.columns, fittedOn: loaded.sample ?? loaded.path, rows: loaded.table.rows.length, createdAt: new Date().toISOString(), steps: fitted.fitted };
+      saveTransform(transformPath, transform);
+      console.log(`fitted on ${loaded.table.rows.length} rows: ${fitted.fitted.map(describe).join('; ')}`);
+    }
+    const t = table.columns.indexOf(transform.target);
+    const missing = table.rows.reduce((n, r) => n + r.filter((v, i) => v === null && i !== t).length, 0);
+    if (missing > 0) warn(`${missing} feature values are still missing; add impute or drop-missing to steps`);
+    const path = join(ctx.artifactsDir(), `${name}.preprocessed.csv`);
     writeCsv(path, table);
-    return { path, rows: table.rows.length, columns: table.columns.length, steps };
+    console.log(`wrote ${table.rows.length} rows x ${table.columns.length} columns to ${path}`);
+    return { path, rows: table.rows.length, columns: table.columns.length, steps: transform.steps.map((s) => s.step), transform: transformPath };
   },
 };
