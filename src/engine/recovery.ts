@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createdEvent } from '../core/events.js';
 import type { ResolvedPlan } from '../core/planCheck.js';
 import { parseOutputs } from '../core/stepProtocol.js';
@@ -22,6 +22,23 @@ function readNumber(path: string): number | undefined {
   }
 }
 
+/** Creates the attempt's claim folder; false when someone (its wrapper) already has. */
+function claim(dir: string): boolean {
+  try {
+    mkdirSync(dir);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    // No attempts folder (a workspace deleted while baton was down): no wrapper can run there either.
+    return true;
+  }
+}
+
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+}
+
 /**
  * Settles attempts that were in flight when baton died. A process group still running is an
  * orphan: it is stopped (SIGTERM, then SIGKILL) and its attempt marked interrupted. An attempt
@@ -40,6 +57,11 @@ export async function recoverInFlight(log: EventLog, plan: ResolvedPlan, project
     const n = attempt.n;
     const pidFile = paths.attemptFile(id, n, 'pid');
     const exitFile = paths.attemptFile(id, n, 'exit');
+    // Settle who owns the attempt: if resume claims it first, a job line still queued for the old
+    // launcher can never start it; if its wrapper claimed it, the step started or is starting, and
+    // its pid, then its exit code, are on their way: wait for them rather than run the step twice.
+    const ours = claim(paths.attemptFile(id, n, 'claim'));
+    if (!ours) await until(() => readNumber(pidFile) !== undefined || readNumber(exitFile) !== undefined, graceMs);
     const pgid = attempt.pid ?? readNumber(pidFile);
     if (pgid !== undefined && groupRunsAttempt(pgid, `BATON_OUTPUT=${paths.attemptFile(id, n, 'outputs')}`)) {
       await terminateGroup(pgid, graceMs);
@@ -47,6 +69,7 @@ export async function recoverInFlight(log: EventLog, plan: ResolvedPlan, project
       out.push({ step: id, attempt: n, outcome: 'killed' });
       continue;
     }
+    if (!ours) await until(() => readNumber(exitFile) !== undefined, graceMs);
     const code = readNumber(exitFile);
     const durationMs = Math.max(0, Date.now() - attempt.startedAt);
     if (code === 0) {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '../registry/paths.js';
 
-export type AttemptFile = 'log' | 'outputs' | 'pid' | 'exit';
+export type AttemptFile = 'log' | 'outputs' | 'pid' | 'exit' | 'claim';
 
 /** What a workspace snapshot leaves out: the attempts' own files and the snapshots themselves. */
 export const NOT_IN_CHECKPOINTS = new Set(['attempts', 'checkpoints']);

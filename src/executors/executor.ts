@@ -15,6 +15,12 @@ export interface StepSpec {
   /** Where the step's wrapper records its process group id, and its exit code when it ends. */
   pidFile: string;
   exitFile: string;
+  /**
+   * A folder created (mkdir is atomic) by whoever settles the attempt first: the step's wrapper just
+   * before it starts the step, or a resume that found no trace of it. The loser does nothing, so a
+   * job still queued for the launcher when baton died never starts once resume has run it again.
+   */
+  claimDir?: string;
   timeoutMs?: number;
   killGraceMs: number;
 }

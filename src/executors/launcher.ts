@@ -21,6 +21,9 @@ import { ENV_NAME, shQuote } from './shellQuote.js';
 const LAUNCHER = `nl='\n'
 while IFS= read -r job; do eval "$job" & done`;
 
+/** The wrapper's exit code when a resume claimed the attempt first: the step was never started. */
+export const SUPERSEDED = 125;
+
 export interface LaunchSpec {
   argv: string[];
   cwd: string;
@@ -28,6 +31,7 @@ export interface LaunchSpec {
   logPath: string;
   pidFile: string;
   exitFile: string;
+  claimDir?: string;
 }
 
 export interface LaunchCallbacks {
@@ -92,6 +96,7 @@ export class Launcher {
     const q = (v: string) => shQuote(v);
     const line = [
       `cd ${q(spec.cwd)} 2>/dev/null || { echo "- ${token} 126"; exit 126; };`,
+      spec.claimDir !== undefined ? `mkdir ${q(spec.claimDir)} 2>/dev/null || { echo "- ${token} ${SUPERSEDED}"; exit ${SUPERSEDED}; };` : '',
       exports.length ? `export ${exports.join(' ')};` : '',
       `${q(this.setsid)} ${spec.argv.map(q).join(' ')} >${q(spec.logPath)} 2>&1 </dev/null & p=$!;`,
       `echo $p >${q(spec.pidFile)}; echo "+ ${token} $p";`,

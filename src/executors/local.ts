@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { errorMessage } from '../core/errors.js';
 import { parseOutputs } from '../core/stepProtocol.js';
 import type { Executor, RunningStep, StepHandlers, StepResult, StepSpec } from './executor.js';
-import { Launcher } from './launcher.js';
+import { Launcher, SUPERSEDED } from './launcher.js';
 import { LogTail } from './logTail.js';
 import { signalGroup } from './processGroup.js';
 
@@ -62,6 +62,7 @@ export class LocalExecutor implements Executor {
           out.error = `its output file could not be read: ${errorMessage(e)}`;
         }
         if (code === 126 && job.pgid === undefined) out.error = `could not enter its working folder ${spec.cwd}`;
+        if (code === SUPERSEDED && job.pgid === undefined) out.error = 'another baton resumed this run and took this attempt over before it started';
         if (error !== undefined) out.error = error;
         resolveResult(out);
         if (this.jobs.size === 0) this.stopTicking();

@@ -1,7 +1,15 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { createdEvent } from '../../src/core/events.js';
 import { resolvePlan } from '../../src/core/planCheck.js';
+import { emptyRun } from '../../src/core/runState.js';
+import { runPaths } from '../../src/engine/workspace.js';
+import { Launcher, SUPERSEDED } from '../../src/executors/launcher.js';
+import { EventLog } from '../../src/store/eventLog.js';
 import { parsePlan } from '../../src/core/planSchema.js';
 import { loadCommands } from '../../src/registry/commands.js';
 import { DEFAULT_CONFIG } from '../../src/registry/config.js';
@@ -56,4 +64,62 @@ describe('resume edge cases', () => {
     expect((JSON.parse(stdout) as { status: string }).status).toBe('succeeded');
     expect(linesOf(dir, 'effects')).toEqual(['first', 'second']);
   });
+
+  it('a job still queued for the launcher when baton died never starts once resume has run the step again', async () => {
+    const { dir, runId, paths } = await diedAfterStarting();
+    const out = json<{ status: string }>(baton(dir, ['resume', runId, '--json']));
+    expect(out.status).toBe('succeeded');
+    expect(linesOf(dir, 'effects')).toEqual(['first', 'second']);
+
+    // The old launcher gets round to the job line it was handed before baton died: too late.
+    const launcher = new Launcher();
+    try {
+      const code = await new Promise<number>((resolve, reject) => {
+        launcher.launch(
+          { argv: ['sh', '-c', 'echo first >> "$P/effects"'], cwd: dir, env: { P: dir }, logPath: join(dir, 'late.log'), pidFile: join(dir, 'late.pid'), exitFile: join(dir, 'late.exit'), claimDir: paths.attemptFile('first', 1, 'claim') },
+          { onStart: () => reject(new Error('the late job started its step')), onExit: resolve, onLost: () => reject(new Error('launcher lost')) },
+        );
+      });
+      expect(code).toBe(SUPERSEDED);
+    } finally {
+      launcher.close();
+    }
+    expect(linesOf(dir, 'effects')).toEqual(['first', 'second']);
+  });
+
+  it('an attempt its wrapper had claimed when baton died is waited for, not run twice', async () => {
+    const { dir, runId, paths } = await diedAfterStarting();
+    // The wrapper claimed the attempt; its step finishes while resume is starting.
+    mkdirSync(paths.attemptFile('first', 1, 'claim'));
+    const resume = batonAsync(dir, ['resume', runId, '--json']);
+    let stdout = '';
+    resume.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    setTimeout(() => {
+      appendFileSync(join(dir, 'effects'), 'first\n');
+      writeFileSync(paths.attemptFile('first', 1, 'outputs'), '');
+      writeFileSync(paths.attemptFile('first', 1, 'exit'), '0\n');
+    }, 400);
+    expect(await new Promise((r) => resume.on('close', r))).toBe(0);
+    const out = JSON.parse(stdout) as { status: string; steps: { id: string; attempts: number }[] };
+    expect(out.status).toBe('succeeded');
+    expect(linesOf(dir, 'effects')).toEqual(['first', 'second']);
+  });
 });
+
+/** A run whose baton died right after recording the start of `first`, before any process existed. */
+async function diedAfterStarting() {
+  const dir = tempProject();
+  const plan = resolvePlan(parsePlan(parseYaml(PLAN), 'two.yaml'), { commands: loadCommands(dir).commands, agents: DEFAULT_CONFIG.agents, resources: {} }, 'two.yaml');
+  const store = await openStore(dir, { create: true });
+  const runId = await new RunRepository(store).createRun({ plan, source: 'two.yaml', baseDir: dir });
+  const paths = runPaths(dir, runId);
+  paths.prepare();
+  const gone = spawnSync('true').pid ?? 1;
+  const log = new EventLog(store, emptyRun(runId));
+  log.append(createdEvent(plan));
+  log.append({ type: 'run.started', pid: gone, host: hostname(), parallel: 3 });
+  log.append({ type: 'step.started', step: 'first', attempt: 1, agent: 'shell', workdir: paths.stepDir('first'), logPath: paths.attemptFile('first', 1, 'log') });
+  log.flush();
+  await store.close();
+  return { dir, runId, paths };
+}
