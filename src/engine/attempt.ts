@@ -51,7 +51,7 @@ export function prepareAttempt(step: ResolvedStep, input: ContextInput, attempt:
     logPath: p.attemptFile(id, attempt, 'log'),
     pidFile: p.attemptFile(id, attempt, 'pid'),
     exitFile: p.attemptFile(id, attempt, 'exit'),
-    claimDir: p.attemptFile(id, attempt, 'claim'),
+    claimFile: p.attemptFile(id, attempt, 'claim'),
     killGraceMs: s.config.killGraceMs,
   };
   const timeout = step.timeoutMs ?? s.config.defaultTimeoutMs ?? undefined;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createdEvent } from '../core/events.js';
 import type { ResolvedPlan } from '../core/planCheck.js';
 import { parseOutputs } from '../core/stepProtocol.js';
@@ -22,10 +22,10 @@ function readNumber(path: string): number | undefined {
   }
 }
 
-/** Creates the attempt's claim folder; false when someone (its wrapper) already has. */
-function claim(dir: string): boolean {
+/** Creates the attempt's claim file exclusively; false when someone (its wrapper) already has. */
+function claim(path: string): boolean {
   try {
-    mkdirSync(dir);
+    closeSync(openSync(path, 'wx'));
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;

@@ -23,7 +23,7 @@ export function undoSpec(step: ResolvedStep, input: ContextInput, setting: Attem
   const { spec } = prepareAttempt(undo, input, 0, setting);
   const file = (kind: 'log' | 'outputs' | 'pid' | 'exit') => setting.paths.attemptFile(step.id, 'undo', kind);
   // An undo is never recovered by resume, and runs again on every rollback: it claims nothing.
-  delete spec.claimDir;
+  delete spec.claimFile;
   return { ...spec, logPath: file('log'), outputPath: file('outputs'), pidFile: file('pid'), exitFile: file('exit'), env: { ...spec.env, BATON_ATTEMPT: 'undo', BATON_OUTPUT: file('outputs') } };
 }
 

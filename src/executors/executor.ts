@@ -16,11 +16,12 @@ export interface StepSpec {
   pidFile: string;
   exitFile: string;
   /**
-   * A folder created (mkdir is atomic) by whoever settles the attempt first: the step's wrapper just
-   * before it starts the step, or a resume that found no trace of it. The loser does nothing, so a
-   * job still queued for the launcher when baton died never starts once resume has run it again.
+   * A file created exclusively (O_EXCL, so exactly one creator wins) by whoever settles the attempt
+   * first: the step's wrapper just before it starts the step, or a resume that found no trace of
+   * it. The loser does nothing, so a job still queued for the launcher when baton died never starts
+   * once resume has run the step again.
    */
-  claimDir?: string;
+  claimFile?: string;
   timeoutMs?: number;
   killGraceMs: number;
 }

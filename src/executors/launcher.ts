@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { ENV_NAME, shQuote } from './shellQuote.js';
 
@@ -31,7 +31,7 @@ export interface LaunchSpec {
   logPath: string;
   pidFile: string;
   exitFile: string;
-  claimDir?: string;
+  claimFile?: string;
 }
 
 export interface LaunchCallbacks {
@@ -96,7 +96,11 @@ export class Launcher {
     const q = (v: string) => shQuote(v);
     const line = [
       `cd ${q(spec.cwd)} 2>/dev/null || { echo "- ${token} 126"; exit 126; };`,
-      spec.claimDir !== undefined ? `mkdir ${q(spec.claimDir)} 2>/dev/null || { echo "- ${token} ${SUPERSEDED}"; exit ${SUPERSEDED}; };` : '',
+      // noclobber makes the shell's own `>` an exclusive create, so the claim costs no process; on
+      // `true`, not `:`, whose failed redirection would end the shell before it reports.
+      spec.claimFile !== undefined
+        ? `[ -d ${q(dirname(spec.claimFile))} ] || mkdir -p ${q(dirname(spec.claimFile))}; set -C; true 2>/dev/null >${q(spec.claimFile)} || { echo "- ${token} ${SUPERSEDED}"; exit ${SUPERSEDED}; }; set +C;`
+        : '',
       exports.length ? `export ${exports.join(' ')};` : '',
       `${q(this.setsid)} ${spec.argv.map(q).join(' ')} >${q(spec.logPath)} 2>&1 </dev/null & p=$!;`,
       `echo $p >${q(spec.pidFile)}; echo "+ ${token} $p";`,

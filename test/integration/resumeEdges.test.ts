@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -76,7 +76,7 @@ describe('resume edge cases', () => {
     try {
       const code = await new Promise<number>((resolve, reject) => {
         launcher.launch(
-          { argv: ['sh', '-c', 'echo first >> "$P/effects"'], cwd: dir, env: { P: dir }, logPath: join(dir, 'late.log'), pidFile: join(dir, 'late.pid'), exitFile: join(dir, 'late.exit'), claimDir: paths.attemptFile('first', 1, 'claim') },
+          { argv: ['sh', '-c', 'echo first >> "$P/effects"'], cwd: dir, env: { P: dir }, logPath: join(dir, 'late.log'), pidFile: join(dir, 'late.pid'), exitFile: join(dir, 'late.exit'), claimFile: paths.attemptFile('first', 1, 'claim') },
           { onStart: () => reject(new Error('the late job started its step')), onExit: resolve, onLost: () => reject(new Error('launcher lost')) },
         );
       });
@@ -90,7 +90,7 @@ describe('resume edge cases', () => {
   it('an attempt its wrapper had claimed when baton died is waited for, not run twice', async () => {
     const { dir, runId, paths } = await diedAfterStarting();
     // The wrapper claimed the attempt; its step finishes while resume is starting.
-    mkdirSync(paths.attemptFile('first', 1, 'claim'));
+    writeFileSync(paths.attemptFile('first', 1, 'claim'), '');
     const resume = batonAsync(dir, ['resume', runId, '--json']);
     let stdout = '';
     resume.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
