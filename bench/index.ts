@@ -1,9 +1,10 @@
 /**
- * `npm run bench` (or `node dist/bench/index.js [scheduler|events|controlflow|planner|ui|tune]`): runs the benchmarks, prints a
+ * `npm run bench` (or `node dist/bench/index.js [scheduler|events|controlflow|planner|ui|tune|chaos]`): runs the benchmarks, prints a
  * table per benchmark and a Markdown summary for the README's Performance section.
  */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { chaosBench } from './chaos.js';
 import { controlFlowBench } from './controlFlow.js';
 import { eventStoreBench } from './eventStore.js';
 import { plannerBench } from './planner.js';
@@ -19,6 +20,7 @@ const BENCHES: { name: string; aliases: string[]; run: () => Promise<BenchResult
   { name: 'planner', aliases: ['plan', 'nl'], run: plannerBench },
   { name: 'ui', aliases: ['live', 'tui', 'render'], run: uiBench },
   { name: 'tune', aliases: ['bayes', 'hpo'], run: tuneBench },
+  { name: 'chaos', aliases: ['kill', 'crash'], run: chaosBench },
 ];
 
 async function main(argv: string[]): Promise<number> {

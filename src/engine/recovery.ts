@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createdEvent } from '../core/events.js';
 import type { ResolvedPlan } from '../core/planCheck.js';
 import { parseOutputs } from '../core/stepProtocol.js';
@@ -22,13 +22,31 @@ function readNumber(path: string): number | undefined {
   }
 }
 
-/** Creates the attempt's claim file exclusively; false when someone (its wrapper) already has. */
-function claim(path: string): boolean {
+/** What a resume writes in the claims it makes; a wrapper's claim is empty. */
+const RESUME_CLAIM = 'resume\n';
+
+/**
+ * Creates the attempt's claim file exclusively; false when its wrapper already has. A claim an
+ * earlier resume made (it died before recording what it found) counts as ours: no wrapper can
+ * start that attempt any more, so there is nothing to wait for.
+ */
+export function claimAttempt(path: string): boolean {
   try {
-    closeSync(openSync(path, 'wx'));
+    const fd = openSync(path, 'wx');
+    try {
+      writeSync(fd, RESUME_CLAIM);
+    } finally {
+      closeSync(fd);
+    }
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      try {
+        return readFileSync(path, 'utf8') === RESUME_CLAIM;
+      } catch {
+        return false;
+      }
+    }
     // No attempts folder (a workspace deleted while baton was down): no wrapper can run there either.
     return true;
   }
@@ -60,7 +78,7 @@ export async function recoverInFlight(log: EventLog, plan: ResolvedPlan, project
     // Settle who owns the attempt: if resume claims it first, a job line still queued for the old
     // launcher can never start it; if its wrapper claimed it, the step started or is starting, and
     // its pid, then its exit code, are on their way: wait for them rather than run the step twice.
-    const ours = claim(paths.attemptFile(id, n, 'claim'));
+    const ours = claimAttempt(paths.attemptFile(id, n, 'claim'));
     if (!ours) await until(() => readNumber(pidFile) !== undefined || readNumber(exitFile) !== undefined, graceMs);
     const pgid = attempt.pid ?? readNumber(pidFile);
     if (pgid !== undefined && groupRunsAttempt(pgid, `BATON_OUTPUT=${paths.attemptFile(id, n, 'outputs')}`)) {

@@ -102,7 +102,9 @@ export class Launcher {
         ? `[ -d ${q(dirname(spec.claimFile))} ] || mkdir -p ${q(dirname(spec.claimFile))}; set -C; true 2>/dev/null >${q(spec.claimFile)} || { echo "- ${token} ${SUPERSEDED}"; exit ${SUPERSEDED}; }; set +C;`
         : '',
       exports.length ? `export ${exports.join(' ')};` : '',
-      `${q(this.setsid)} ${spec.argv.map(q).join(' ')} >${q(spec.logPath)} 2>&1 </dev/null & p=$!;`,
+      // Once the step is forked (it keeps the default SIGPIPE), the wrapper ignores SIGPIPE: if baton
+      // died, its reports go nowhere, but it must live on to record the step's exit code.
+      `${q(this.setsid)} ${spec.argv.map(q).join(' ')} >${q(spec.logPath)} 2>&1 </dev/null & p=$!; trap '' PIPE;`,
       `echo $p >${q(spec.pidFile)}; echo "+ ${token} $p";`,
       `wait $p; c=$?; echo $c >${q(spec.exitFile)}; echo "- ${token} $c"`,
     ].join(' ');

@@ -5,7 +5,7 @@ import { parseOutputs } from '../core/stepProtocol.js';
 import type { Executor, RunningStep, StepHandlers, StepResult, StepSpec } from './executor.js';
 import { Launcher, SUPERSEDED } from './launcher.js';
 import { LogTail } from './logTail.js';
-import { signalGroup } from './processGroup.js';
+import { signalGroup, signalStep } from './processGroup.js';
 
 const TICK_MS = 100;
 /** How long a vanished process group may go without its exit report before we stop waiting. */
@@ -80,27 +80,30 @@ export class LocalExecutor implements Executor {
     });
     this.startTicking();
 
-    const terminate = () => {
-      if (job.pgid === undefined) return; // onStart stops it as soon as its group exists
+    /**
+     * SIGTERM to the step's group; false when the group is already gone: the step ended on its
+     * own and its exit code is on its way, so it was neither cancelled nor timed out (calling it
+     * so would run a finished step again).
+     */
+    const terminate = (): boolean => {
+      if (job.pgid === undefined) return true; // onStart stops it as soon as its group exists
       const pgid = job.pgid;
-      signalGroup(pgid, 'SIGTERM');
+      if (!signalStep(pgid, 'SIGTERM')) return false;
       killTimer ??= setTimeout(() => signalGroup(pgid, 'SIGKILL'), spec.killGraceMs);
+      return true;
     };
     if (spec.timeoutMs !== undefined) {
       timeoutTimer = setTimeout(() => {
-        timedOut = true;
-        terminate();
+        timedOut = terminate();
       }, spec.timeoutMs);
     }
     return {
       result,
       cancel: () => {
-        cancelled = true;
-        terminate();
+        cancelled = terminate() || cancelled;
       },
       kill: () => {
-        cancelled = true;
-        if (job.pgid !== undefined) signalGroup(job.pgid, 'SIGKILL');
+        cancelled = job.pgid === undefined || signalStep(job.pgid, 'SIGKILL') || cancelled;
       },
     };
   }

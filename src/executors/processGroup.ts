@@ -10,6 +10,20 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+/**
+ * Signals a step's process group; just after its start, before `setsid` has made the group, its
+ * future leader, which holds the same number. False when neither exists any more: the step ended.
+ */
+export function signalStep(pgid: number, signal: NodeJS.Signals): boolean {
+  if (signalGroup(pgid, signal)) return true;
+  try {
+    process.kill(pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -19,8 +33,8 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** The processes of a group, from /proc (Linux). */
-function groupMembers(pgid: number): number[] {
+/** The processes of a group, from /proc (Linux); without zombies when `running`. */
+function groupMembers(pgid: number, running = false): number[] {
   const members: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -28,7 +42,7 @@ function groupMembers(pgid: number): number[] {
       // The fields after the command name (which may hold spaces) start with: state ppid pgrp.
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) members.push(Number(entry));
+      if (Number(fields[2]) === pgid && !(running && fields[0] === 'Z')) members.push(Number(entry));
     } catch {
       // Gone while we looked.
     }
@@ -53,14 +67,24 @@ export function groupRunsAttempt(pgid: number, marker: string): boolean {
   });
 }
 
+/**
+ * Whether anything in the group still runs. A zombie does not: it is dead, waiting for its parent
+ * (often init, for a step's orphans, which may take its time) to collect it, yet it keeps the group
+ * signallable.
+ */
+function groupRunning(pgid: number): boolean {
+  if (!signalGroup(pgid, 0)) return false;
+  return process.platform !== 'linux' || groupMembers(pgid, true).length > 0;
+}
+
 /** SIGTERM, then SIGKILL after `graceMs` if anything in the group survives. Resolves when it is gone. */
 export async function terminateGroup(pgid: number, graceMs: number): Promise<void> {
   if (!signalGroup(pgid, 'SIGTERM')) return;
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 25));
-    if (!signalGroup(pgid, 0)) return;
+    if (!groupRunning(pgid)) return;
   }
   signalGroup(pgid, 'SIGKILL');
-  for (let i = 0; i < 40 && signalGroup(pgid, 0); i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 40 && groupRunning(pgid); i++) await new Promise((r) => setTimeout(r, 25));
 }
