@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { chaosBench } from './chaos.js';
 import { controlFlowBench } from './controlFlow.js';
 import { eventStoreBench } from './eventStore.js';
+import { fuzzBench } from './fuzz.js';
 import { plannerBench } from './planner.js';
 import { CLI, ROW_HEADER, machine, markdownTable, printResult, rowCells, type BenchResult } from './lib.js';
 import { schedulerBench } from './scheduler.js';
@@ -20,6 +21,7 @@ const BENCHES: { name: string; aliases: string[]; run: () => Promise<BenchResult
   { name: 'planner', aliases: ['plan', 'nl'], run: plannerBench },
   { name: 'ui', aliases: ['live', 'tui', 'render'], run: uiBench },
   { name: 'tune', aliases: ['bayes', 'hpo'], run: tuneBench },
+  { name: 'fuzz', aliases: ['fuzzing'], run: fuzzBench },
   { name: 'chaos', aliases: ['kill', 'crash'], run: chaosBench },
 ];
 

@@ -71,9 +71,16 @@ export function renderPlan(plan: ResolvedPlan, history: ReadonlyMap<string, numb
     if (Object.keys(s.export).length) extra.push(`exports ${Object.keys(s.export).join(', ')}`);
     if (extra.length) lines.push(`${indent}    ${dim(extra.join(' · '))}`);
     // A nested workflow's steps, in order, under the step that uses it.
-    const children = topologicalOrder(plan.steps.filter((c) => c.scope?.group === s.id));
-    for (const child of children) stepLines(child, `${indent}  │ `, ' ');
+    for (const child of topologicalOrder(groups.get(s.id) ?? [])) stepLines(child, `${indent}  │ `, ' ');
   };
+  // Each step's nested workflow, found once: filtering every step's for each would be quadratic.
+  const groups = new Map<string, ResolvedStep[]>();
+  for (const c of plan.steps) {
+    if (c.scope === undefined) continue;
+    const group = groups.get(c.scope.group);
+    if (group) group.push(c);
+    else groups.set(c.scope.group, [c]);
+  }
   const estimate = estimator(plan, history);
   summary.levels.forEach((ids, i) => {
     lines.push(dim(`level ${i + 1}${ids.length > 1 ? ` (${ids.length} in parallel)` : ''}`));

@@ -40,29 +40,37 @@ export function dependantsOf(nodes: readonly DagNode[]): Map<string, string[]> {
   return dependants;
 }
 
-/** One cycle as a path that starts and ends on the same id, or undefined for a DAG. */
+/**
+ * One cycle as a path that starts and ends on the same id, or undefined for a DAG. Depth-first
+ * with its own stack: a chain of 20,000 steps would overflow the call stack of a recursive walk.
+ */
 export function findCycle(nodes: readonly DagNode[]): string[] | undefined {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | undefined => {
-    const mark = state.get(id);
-    if (mark === 'done') return undefined;
-    if (mark === 'open') return [...stack.slice(stack.indexOf(id)), id];
-    state.set(id, 'open');
-    stack.push(id);
-    for (const d of byId.get(id)?.needs ?? []) {
+  for (const root of nodes) {
+    if (state.has(root.id)) continue;
+    // The open path, each with the index of the next need to follow.
+    const path: { id: string; next: number }[] = [{ id: root.id, next: 0 }];
+    state.set(root.id, 'open');
+    while (path.length > 0) {
+      const top = path[path.length - 1] as { id: string; next: number };
+      const needs = byId.get(top.id)?.needs ?? [];
+      if (top.next >= needs.length) {
+        state.set(top.id, 'done');
+        path.pop();
+        continue;
+      }
+      const d = needs[top.next++] as string;
       if (!byId.has(d)) continue;
-      const cycle = visit(d);
-      if (cycle) return cycle;
+      const mark = state.get(d);
+      if (mark === 'done') continue;
+      if (mark === 'open') {
+        const ids = path.map((p) => p.id);
+        return [...ids.slice(ids.indexOf(d)), d].reverse();
+      }
+      state.set(d, 'open');
+      path.push({ id: d, next: 0 });
     }
-    stack.pop();
-    state.set(id, 'done');
-    return undefined;
-  };
-  for (const n of nodes) {
-    const cycle = visit(n.id);
-    if (cycle) return cycle.reverse();
   }
   return undefined;
 }
@@ -120,7 +128,75 @@ export function ancestors(nodes: readonly DagNode[], id: string): Set<string> {
     const next = stack.pop() as string;
     if (seen.has(next)) continue;
     seen.add(next);
-    stack.push(...(byId.get(next)?.needs ?? []));
+    // One by one: spreading a list of 200,000 needs into push() overflows the stack.
+    for (const d of byId.get(next)?.needs ?? []) stack.push(d);
   }
   return seen;
+}
+
+/** Above this many steps, dependencyCheck searches instead of keeping a bit per pair (12.5 MB at 10,000). */
+const BITSET_LIMIT = 10_000;
+
+/**
+ * Answers "does `id` depend on `on`, directly or not?" for one plan. Each step's ancestors are
+ * kept as bits, filled in topological order on the first question, so checking every step of a
+ * 10,000-step chain costs milliseconds, where computing each step's `ancestors` is quadratic.
+ * A plan with a cycle, or too many steps for the bits, is searched instead.
+ */
+export function dependencyCheck(nodes: readonly DagNode[]): (id: string, on: string) => boolean {
+  let bits: { index: Map<string, number>; words: number; rows: Uint32Array } | null | undefined;
+  const search = searchCheck(nodes);
+  return (id, on) => {
+    if (bits === undefined) bits = ancestorBits(nodes);
+    if (bits === null) return search(id, on);
+    const i = bits.index.get(id);
+    const j = bits.index.get(on);
+    if (i === undefined || j === undefined) return false;
+    return ((bits.rows[i * bits.words + (j >> 5)] ?? 0) & (1 << (j & 31))) !== 0;
+  };
+}
+
+function ancestorBits(nodes: readonly DagNode[]): { index: Map<string, number>; words: number; rows: Uint32Array } | null {
+  if (nodes.length > BITSET_LIMIT) return null;
+  const order = topologicalOrder(nodes);
+  if (order.length !== nodes.length) return null;
+  const index = new Map(order.map((n, i) => [n.id, i]));
+  if (index.size !== nodes.length) return null;
+  const words = Math.ceil(nodes.length / 32);
+  const rows = new Uint32Array(nodes.length * words);
+  order.forEach((n, i) => {
+    const row = i * words;
+    for (const d of n.needs) {
+      const j = index.get(d);
+      if (j === undefined) continue;
+      rows[row + (j >> 5)] = (rows[row + (j >> 5)] ?? 0) | (1 << (j & 31));
+      const need = j * words;
+      for (let w = 0; w < words; w++) rows[row + w] = (rows[row + w] ?? 0) | (rows[need + w] ?? 0);
+    }
+  });
+  return { index, words, rows };
+}
+
+/** The same question by a search that stops when it finds `on`, remembering its answers. */
+function searchCheck(nodes: readonly DagNode[]): (id: string, on: string) => boolean {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const known = new Map<string, boolean>();
+  return (id, on) => {
+    const key = `${id}\u0000${on}`;
+    const cached = known.get(key);
+    if (cached !== undefined) return cached;
+    const seen = new Set<string>();
+    const stack = [...(byId.get(id)?.needs ?? [])];
+    let found = false;
+    while (stack.length > 0 && !found) {
+      const next = stack.pop() as string;
+      if (next === on) found = true;
+      else if (!seen.has(next)) {
+        seen.add(next);
+        for (const d of byId.get(next)?.needs ?? []) stack.push(d);
+      }
+    }
+    known.set(key, found);
+    return found;
+  };
 }

@@ -1,6 +1,6 @@
-import { ancestors } from './dag.js';
+import { dependencyCheck } from './dag.js';
 import type { PlanStep } from './plan.js';
-import { didYouMean } from './similar.js';
+import { MAX_HINTS, didYouMean } from './similar.js';
 
 /**
  * `else: [b]` on a step with `if: c` is the same as giving b `if: !(c)` (with its own condition
@@ -10,6 +10,7 @@ import { didYouMean } from './similar.js';
 export function applyElse(steps: readonly PlanStep[], problems: string[]): { steps: PlanStep[]; elseOf: Map<string, string> } {
   const byId = new Map(steps.map((s) => [s.id, { ...s, needs: [...s.needs] }]));
   const elseOf = new Map<string, string>();
+  const dependsOn = dependencyCheck(steps);
   for (const step of steps) {
     if (step.else.length === 0) continue;
     const where = `step "${step.id}"`;
@@ -20,11 +21,11 @@ export function applyElse(steps: readonly PlanStep[], problems: string[]): { ste
     for (const target of step.else) {
       const branch = byId.get(target);
       if (!branch) {
-        const hint = didYouMean(target, byId.keys());
+        const hint = problems.length < MAX_HINTS ? didYouMean(target, byId.keys()) : undefined;
         problems.push(`${where}: else names unknown step "${target}"${hint ? ` (${hint})` : ''}`);
         continue;
       }
-      if (target === step.id || ancestors(steps, target).has(step.id)) {
+      if (target === step.id || dependsOn(target, step.id)) {
         problems.push(`${where}: else branch "${target}" must not depend on ${step.id}, which is skipped when the branch runs`);
         continue;
       }
@@ -34,7 +35,12 @@ export function applyElse(steps: readonly PlanStep[], problems: string[]): { ste
       }
       const negated = `!(${step.if})`;
       branch.if = branch.if !== undefined ? `${negated} && (${branch.if})` : negated;
-      for (const need of step.needs) if (!branch.needs.includes(need)) branch.needs.push(need);
+      const has = new Set(branch.needs);
+      for (const need of step.needs) {
+        if (has.has(need)) continue;
+        has.add(need);
+        branch.needs.push(need);
+      }
       elseOf.set(target, step.id);
     }
   }

@@ -7,9 +7,9 @@ export class BatonError extends Error {
   readonly exitCode: number;
 
   constructor(message: string, hint?: string, exitCode = 2) {
-    super(message);
+    super(oneLine(message));
     this.name = new.target.name;
-    this.hint = hint;
+    this.hint = hint === undefined ? undefined : oneLine(hint);
     this.exitCode = exitCode;
   }
 }
@@ -20,7 +20,7 @@ export class ValidationError extends BatonError {
 
   constructor(message: string, issues: string[] = [], hint?: string) {
     super(message, hint);
-    this.issues = issues;
+    this.issues = issues.map((issue) => oneLine(issue));
   }
 }
 
@@ -39,4 +39,19 @@ export function isBatonError(e: unknown): e is BatonError {
 
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Longer than any message a person reads; a value from a hostile file can be a megabyte. */
+const MAX_LINE = 1000;
+
+/**
+ * A message as one line of plain text: line breaks and other control characters (which could
+ * move the cursor or recolour the terminal) written as escapes, and a megabyte-long value cut.
+ */
+export function oneLine(text: string, max = MAX_LINE): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  if (flat.length <= max) return flat;
+  // Not between the two halves of a surrogate pair.
+  const cut = /[\ud800-\udbff]/.test(flat.charAt(max - 1)) ? max - 1 : max;
+  return `${flat.slice(0, cut)}…`;
 }

@@ -1,11 +1,11 @@
 import { coerceArg, type AgentDef, type ArgSpec, type CommandDef } from './command.js';
-import { ancestors, findCycle } from './dag.js';
+import { dependencyCheck, findCycle } from './dag.js';
 import { errorMessage } from './errors.js';
 import { applyElse } from './elseBranches.js';
 import { compile, expressionsIn, referencedSteps, referencedVars } from './expressions.js';
 import { RETRY_ON_DEFAULT, type Fallback, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
 import { planError } from './planSchema.js';
-import { didYouMean } from './similar.js';
+import { MAX_HINTS, didYouMean } from './similar.js';
 
 /** A reusable workflow (commands/templates/*.yaml, .baton/templates/*.yaml). */
 export interface TemplateDef extends Plan {
@@ -57,6 +57,11 @@ export function findCommand(commands: ReadonlyMap<string, CommandDef>, name: str
   return undefined;
 }
 
+/** A "did you mean" for the first problems only (see MAX_HINTS). */
+function hintFor(problems: readonly string[], word: string, known: Iterable<string>): string | undefined {
+  return problems.length < MAX_HINTS ? didYouMean(word, known) : undefined;
+}
+
 function commandNames(commands: ReadonlyMap<string, CommandDef>): string[] {
   return [...commands.values()].flatMap((d) => [d.name, ...d.aliases]);
 }
@@ -94,22 +99,27 @@ function resolveScope(plan: Pick<Plan, 'steps' | 'vars' | 'params'>, catalog: Ca
     for (const need of step.needs) {
       if (need === step.id) local.push(`step "${step.id}": needs itself`);
       else if (!ids.has(need)) {
-        const hint = didYouMean(need, ids);
+        const hint = hintFor(local, need, ids);
         local.push(`step "${step.id}": needs unknown step "${need}"${hint ? ` (${hint})` : ''}`);
       }
     }
   }
   const { steps: planSteps, elseOf } = applyElse(plan.steps, local);
-  const cycle = findCycle(planSteps);
-  if (cycle) local.push(`the steps form a cycle: ${cycle.join(' → ')}`);
+  // A step that needs itself is reported as such above, not as a cycle of one that would hide a longer one.
+  const cycle = findCycle(planSteps.map((s) => (s.needs.includes(s.id) ? { id: s.id, needs: s.needs.filter((n) => n !== s.id) } : s)));
+  if (cycle) local.push(`the steps form a cycle: ${(cycle.length > 12 ? [...cycle.slice(0, 6), `… (${cycle.length - 10} more)`, ...cycle.slice(-4)] : cycle).join(' → ')}`);
   const steps = planSteps.map((step) => resolveStep(step, catalog, local));
   for (const step of steps) {
     const origin = elseOf.get(step.id);
     if (origin !== undefined) step.elseOf = origin;
   }
-  if (!cycle) for (const step of planSteps) checkExpressions(step, planSteps, plan.vars, plan.params, local);
+  if (!cycle) {
+    const dependsOn = dependencyCheck(planSteps);
+    const known = new Set(planSteps.map((s) => s.id));
+    for (const step of planSteps) checkExpressions(step, known, dependsOn, plan.vars, plan.params, local);
+  }
   const where = nest.chain.length > 1 ? `template "${nest.chain[nest.chain.length - 1] ?? ''}" (in ${nest.prefix.slice(0, -1)}): ` : '';
-  problems.push(...local.map((p) => where + p));
+  for (const p of local) problems.push(where + p);
 
   const out: ResolvedStep[] = [];
   for (const step of steps) {
@@ -118,7 +128,7 @@ function resolveScope(plan: Pick<Plan, 'steps' | 'vars' | 'params'>, catalog: Ca
     if (step.uses === undefined) continue;
     const children = resolveUses(step, placed.id, catalog, problems, nest);
     if (!children) continue;
-    out.push(...children.steps);
+    for (const child of children.steps) out.push(child);
     placed.template = children.template;
   }
   return out;
@@ -130,7 +140,7 @@ function resolveUses(step: ResolvedStep, id: string, catalog: Catalog, problems:
   const where = `${nest.prefix ? `${nest.prefix}` : ''}step "${step.id}"`;
   const template = catalog.templates?.get(name);
   if (!template) {
-    const hint = didYouMean(name, catalog.templates?.keys() ?? []);
+    const hint = hintFor(problems, name, catalog.templates?.keys() ?? []);
     problems.push(`${where}: unknown template "${name}"${hint ? ` (${hint})` : ''}; \`baton templates\` lists them`);
     return undefined;
   }
@@ -143,9 +153,10 @@ function resolveUses(step: ResolvedStep, id: string, catalog: Catalog, problems:
     return undefined;
   }
   for (const [key, value] of Object.entries(step.with)) {
-    const spec = template.params[key];
+    // Own keys only: a parameter named "constructor" is not Object.prototype's.
+    const spec = Object.hasOwn(template.params, key) ? template.params[key] : undefined;
     if (!spec) {
-      const hint = didYouMean(key, Object.keys(template.params));
+      const hint = hintFor(problems, key, Object.keys(template.params));
       problems.push(`${where}: template "${name}" has no parameter "${key}"${hint ? ` (${hint})` : ` (it takes: ${Object.keys(template.params).join(', ') || 'none'})`}`);
     } else if (expressionsIn(value).length === 0) {
       const checked = coerceArg(key, spec, value);
@@ -153,7 +164,7 @@ function resolveUses(step: ResolvedStep, id: string, catalog: Catalog, problems:
     }
   }
   for (const [key, spec] of Object.entries(template.params)) {
-    if (spec.required && spec.default === undefined && !(key in step.with)) problems.push(`${where}: template "${name}" needs parameter "${key}"`);
+    if (spec.required && spec.default === undefined && !Object.hasOwn(step.with, key)) problems.push(`${where}: template "${name}" needs parameter "${key}"`);
   }
   const steps = resolveScope(template, catalog, problems, { prefix: `${id}.`, chain: [...nest.chain, name], depth: nest.depth + 1 });
   const children: string[] = [];
@@ -180,7 +191,7 @@ function resolveStep(step: PlanStep, catalog: Catalog, problems: string[]): Reso
   if (step.command !== undefined) {
     def = findCommand(catalog.commands, step.command);
     if (!def) {
-      const hint = didYouMean(step.command, commandNames(catalog.commands));
+      const hint = hintFor(problems, step.command, commandNames(catalog.commands));
       problems.push(`${where}: unknown command "${step.command}"${hint ? ` (${hint})` : ''}; \`baton commands\` lists them`);
     } else {
       capability = def.capability;
@@ -199,7 +210,7 @@ function resolveStep(step: PlanStep, catalog: Catalog, problems: string[]): Reso
   if (step.agent !== undefined) {
     const agent = catalog.agents.find((a) => a.name === step.agent);
     if (!agent) {
-      const hint = didYouMean(step.agent, catalog.agents.map((a) => a.name));
+      const hint = hintFor(problems, step.agent, catalog.agents.map((a) => a.name));
       problems.push(`${where}: unknown agent "${step.agent}"${hint ? ` (${hint})` : ''}`);
     } else if (!agent.capabilities.includes(capability)) {
       problems.push(`${where}: agent "${agent.name}" lacks the "${capability}" capability this step needs`);
@@ -208,8 +219,8 @@ function resolveStep(step: PlanStep, catalog: Catalog, problems: string[]): Reso
     problems.push(`${where}: no agent has the "${capability}" capability this step needs; add one under "agents" in .baton/config.yaml`);
   }
   for (const r of step.resources) {
-    if (!(r in catalog.resources)) {
-      const hint = didYouMean(r, Object.keys(catalog.resources));
+    if (!Object.hasOwn(catalog.resources, r)) {
+      const hint = hintFor(problems, r, Object.keys(catalog.resources));
       problems.push(`${where}: unknown resource "${r}"${hint ? ` (${hint})` : ''}; declare it under "resources" in .baton/config.yaml`);
     }
   }
@@ -249,7 +260,7 @@ function resolveAlternative(step: PlanStep, alt: Fallback, what: string, catalog
 
 function withDefaults(args: Record<string, unknown>, def: CommandDef): Record<string, unknown> {
   const out: Record<string, unknown> = { ...args };
-  for (const [name, spec] of Object.entries(def.args)) if (spec.default !== undefined && !(name in out)) out[name] = spec.default;
+  for (const [name, spec] of Object.entries(def.args)) if (spec.default !== undefined && !Object.hasOwn(out, name)) out[name] = spec.default;
   return out;
 }
 
@@ -260,9 +271,9 @@ function isTemplated(value: unknown): boolean {
 function checkArgs(step: PlanStep, def: CommandDef, problems: string[]): void {
   const where = `step "${step.id}"`;
   for (const [name, value] of Object.entries(step.args)) {
-    const spec = def.args[name];
+    const spec = Object.hasOwn(def.args, name) ? def.args[name] : undefined;
     if (!spec) {
-      const hint = didYouMean(name, Object.keys(def.args));
+      const hint = hintFor(problems, name, Object.keys(def.args));
       const known = Object.keys(def.args).join(', ') || 'none';
       problems.push(`${where}: command "${def.name}" has no argument "${name}"${hint ? ` (${hint})` : ` (it takes: ${known})`}`);
       continue;
@@ -272,13 +283,20 @@ function checkArgs(step: PlanStep, def: CommandDef, problems: string[]): void {
     if ('problem' in checked) problems.push(`${where}: ${checked.problem}`);
   }
   for (const [name, spec] of Object.entries(def.args)) {
-    if (spec.required && spec.default === undefined && !(name in step.args)) {
+    if (spec.required && spec.default === undefined && !Object.hasOwn(step.args, name)) {
       problems.push(`${where}: command "${def.name}" needs argument "${name}"`);
     }
   }
 }
 
-function checkExpressions(step: PlanStep, all: readonly PlanStep[], vars: Record<string, unknown>, params: Record<string, ArgSpec>, problems: string[]): void {
+function checkExpressions(
+  step: PlanStep,
+  known: ReadonlySet<string>,
+  dependsOn: (id: string, on: string) => boolean,
+  vars: Record<string, unknown>,
+  params: Record<string, ArgSpec>,
+  problems: string[],
+): void {
   const where = `step "${step.id}"`;
   if (step.forEach !== undefined && step.until !== undefined) problems.push(`${where}: give forEach or until, not both`);
   // A loop's own condition, exports and undo read the step's own outputs.
@@ -294,8 +312,6 @@ function checkExpressions(step: PlanStep, all: readonly PlanStep[], vars: Record
     ...expressionsIn(step.with),
     ...selfReading,
   ];
-  const upstream = ancestors(all, step.id);
-  const known = new Set(all.map((s) => s.id));
   for (const expression of expressions) {
     try {
       compile(expression);
@@ -305,21 +321,21 @@ function checkExpressions(step: PlanStep, all: readonly PlanStep[], vars: Record
     }
     for (const ref of referencedSteps(expression)) {
       if (!known.has(ref)) {
-        const hint = didYouMean(ref, known);
+        const hint = hintFor(problems, ref, known);
         problems.push(`${where}: "${expression}" reads unknown step "${ref}"${hint ? ` (${hint})` : ''}`);
-      } else if (!upstream.has(ref) && !(ref === step.id && (selfReading.includes(expression) || step.until !== undefined))) {
+      } else if (!dependsOn(step.id, ref) && !(ref === step.id && (selfReading.includes(expression) || step.until !== undefined))) {
         problems.push(`${where}: "${expression}" reads step "${ref}" but does not depend on it; add ${ref} to needs`);
       }
     }
     for (const name of referencedVars(expression)) {
-      if (!(name in vars)) {
-        const hint = didYouMean(name, Object.keys(vars));
+      if (!Object.hasOwn(vars, name)) {
+        const hint = hintFor(problems, name, Object.keys(vars));
         problems.push(`${where}: "${expression}" reads vars.${name}, which the plan does not define${hint ? ` (${hint})` : ''}`);
       }
     }
     for (const name of referencedVars(expression, 'params')) {
-      if (!(name in params)) {
-        const hint = didYouMean(name, Object.keys(params));
+      if (!Object.hasOwn(params, name)) {
+        const hint = hintFor(problems, name, Object.keys(params));
         problems.push(`${where}: "${expression}" reads params.${name}, which is not a declared parameter${hint ? ` (${hint})` : ''}`);
       }
     }

@@ -4,8 +4,9 @@ import { ValidationError } from './errors.js';
 import { ERROR_CLASSES, type ErrorRule } from './failure.js';
 import type { ArgSpec } from './command.js';
 import type { Remedy } from './remedy.js';
+import { plainDataProblem } from './plainData.js';
 import { RETRY_ON_DEFAULT, SEVERITIES, STEP_ID, type Fallback, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
-import { didYouMean } from './similar.js';
+import { MAX_HINTS, didYouMean, shown } from './similar.js';
 
 export const durationInput = z.union([z.string(), z.number().nonnegative()]);
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -126,6 +127,12 @@ const STEP_FIELDS = {
 
 const stepInput = z.strictObject(STEP_FIELDS);
 
+/**
+ * More steps than any plan a person writes (the scheduler benchmark runs 500); past it, checking a
+ * plan stops being a matter of moments (see dependencyCheck in dag.ts).
+ */
+export const MAX_STEPS = 10_000;
+
 const planInput = z.strictObject({
   name: z.string().min(1).optional(),
   description: z.string().optional(),
@@ -135,7 +142,7 @@ const planInput = z.strictObject({
   params: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'parameter names are letters, digits and _'), argSpecInput).default({}),
   outputs: z.record(z.string(), z.unknown()).default({}),
   requests: z.array(z.string().min(3)).optional(),
-  steps: z.array(z.unknown()).min(1, 'a plan needs at least one step'),
+  steps: z.array(z.unknown()).min(1, 'a plan needs at least one step').max(MAX_STEPS, `a plan has at most ${MAX_STEPS.toLocaleString('en-US')} steps; a forEach step runs one step over many items`),
 });
 
 const KNOWN_STEP_FIELDS = Object.keys(STEP_FIELDS);
@@ -156,23 +163,24 @@ function list(value: string | string[]): string[] {
   return typeof value === 'string' ? [value] : value;
 }
 
-function formatIssue(issue: z.core.$ZodIssue, prefix: string, known: string[]): string {
-  const path = issue.path.map(String).join('.');
-  const where = path ? `${prefix}${prefix ? '.' : ''}${path}` : prefix || 'plan';
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys
-      .map((key) => {
-        const hint = didYouMean(key, known);
-        return `${where}: unknown field "${key}"${hint ? ` (${hint})` : ''}`;
-      })
-      .join('\n');
+function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: string, known: string[], problems: string[]): void {
+  for (const issue of issues) {
+    const path = issue.path.map((p) => (typeof p === 'string' && p.length > 40 ? `${p.slice(0, 40)}…` : String(p))).join('.');
+    const where = path ? `${prefix}${prefix ? '.' : ''}${path}` : prefix || 'plan';
+    if (issue.code !== 'unrecognized_keys') {
+      problems.push(`${where}: ${issue.message}`);
+      continue;
+    }
+    for (const key of issue.keys) {
+      const hint = problems.length < MAX_HINTS ? didYouMean(key, known) : undefined;
+      problems.push(`${where}: unknown field ${shown(key)}${hint ? ` (${hint})` : ''}`);
+    }
   }
-  return `${where}: ${issue.message}`;
 }
 
 function stepLabel(raw: unknown, index: number): string {
   const id = typeof raw === 'object' && raw !== null && 'id' in raw ? (raw).id : undefined;
-  return typeof id === 'string' ? `step "${id}"` : `steps[${index}]`;
+  return typeof id === 'string' ? `step ${shown(id)}` : `steps[${index}]`;
 }
 
 /**
@@ -181,9 +189,11 @@ function stepLabel(raw: unknown, index: number): string {
  */
 export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): Plan {
   const problems: string[] = [];
+  const odd = plainDataProblem(raw, 'plan');
+  if (odd) throw planError(source, [odd]);
   const top = planInput.safeParse(raw);
   if (!top.success) {
-    for (const issue of top.error.issues) problems.push(...formatIssue(issue, '', Object.keys(planInput.shape)).split('\n'));
+    formatIssues(top.error.issues, '', Object.keys(planInput.shape), problems);
     throw planError(source, problems);
   }
   const steps: PlanStep[] = [];
@@ -191,7 +201,7 @@ export function parsePlan(raw: unknown, source: string, defaultName = 'plan'): P
     const label = stepLabel(rawStep, index);
     const parsed = stepInput.safeParse(rawStep);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(...formatIssue(issue, label, KNOWN_STEP_FIELDS).split('\n'));
+      formatIssues(parsed.error.issues, label, KNOWN_STEP_FIELDS, problems);
       return;
     }
     const s = parsed.data;

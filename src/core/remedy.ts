@@ -1,4 +1,4 @@
-import { formatDuration } from './duration.js';
+import { formatDuration, MAX_DURATION_MS } from './duration.js';
 import type { ErrorClass } from './failure.js';
 
 /**
@@ -74,7 +74,8 @@ export function chooseRemedy(
       }
     }
     if (remedy.timeoutFactor !== undefined && timeoutMs !== undefined) {
-      const next = Math.round(timeoutMs * remedy.timeoutFactor);
+      // Never past what a timer can wait: a longer timeout would fire at once.
+      const next = Math.min(MAX_DURATION_MS, Math.round(timeoutMs * remedy.timeoutFactor));
       return { kind: 'retry', remedy: remedy.name, description: `${remedy.name} after ${formatDuration(timeoutMs)}: retrying with ${formatDuration(next)}`, timeoutMs: next };
     }
     if (remedy.suggest !== undefined && !suggestion) {

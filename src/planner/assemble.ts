@@ -139,6 +139,11 @@ export function assemble(
     for (const step of steps) if (step.command === 'ingest' && step.args.source === undefined) step.args.source = requestDataset;
   }
   for (const step of steps) {
+    // "write a report on iris": words that fill an argument for most commands are not this one's.
+    const known = commands.get(step.command)?.args;
+    if (known) for (const name of Object.keys(step.args)) if (!Object.hasOwn(known, name)) delete step.args[name];
+  }
+  for (const step of steps) {
     // compare takes its models in one of three arguments, none required alone: it still needs one.
     if (step.command === 'compare' && !['models', 'scores', 'predictions'].some((a) => step.args[a] !== undefined)) {
       clarifications.push({ question: `Which models should ${step.id} compare?`, suggestions: ['train two models first, such as "train a random forest and a logistic regression on iris, then compare them"'], step: step.id, arg: 'models' });

@@ -60,8 +60,27 @@ export interface Intent {
   by: 'cue' | 'stem' | 'typo' | 'classifier';
 }
 
+/**
+ * No English word is this long; a longer one (a hash, a run of digits) is not stemmed: the
+ * stemmer's patterns take time quadratic in a word's length (2.5 s for 2,000 digits).
+ */
+const MAX_WORD = 40;
+
+/** A token as natural's tokenizer cuts one (letters, digits, ' - /), longer than MAX_WORD. */
+const LONG_WORD = /[\w'/-]{41,}/g;
+
+const stems = new Map<string, string>();
+
+/** Porter stems, cached: a request stems the same words once per clause and per cue. */
 function stem(word: string): string {
-  return PorterStemmer.stem(word);
+  if (word.length > MAX_WORD) return word;
+  let s = stems.get(word);
+  if (s === undefined) {
+    if (stems.size > 10_000) stems.clear();
+    s = PorterStemmer.stem(word);
+    stems.set(word, s);
+  }
+  return s;
 }
 
 export function trainingDocuments(commands: readonly CommandDef[]): { label: string; text: string }[] {
@@ -77,7 +96,8 @@ export function trainingDocuments(commands: readonly CommandDef[]): { label: str
 
 export function trainClassifier(commands: readonly CommandDef[]): BayesClassifier {
   const classifier = new BayesClassifier(PorterStemmer);
-  for (const d of trainingDocuments(commands)) classifier.addDocument(d.text, d.label);
+  // A command file's 100,000-digit example would take the stemmer minutes (see MAX_WORD).
+  for (const d of trainingDocuments(commands)) classifier.addDocument(d.text.replace(LONG_WORD, ' '), d.label);
   classifier.train();
   return classifier;
 }
@@ -103,45 +123,78 @@ function typoDistance(word: string): number {
   return word.length >= 7 ? 2 : word.length >= 4 ? 1 : 0;
 }
 
+/** Lookups over a model's cues, in their order, so a clause costs a few map reads per word rather than a pass over every cue. */
+interface CueIndex {
+  byFirstWord: Map<string, Cue[]>;
+  byStem: Map<string, Cue>;
+  /** Words already checked for typos, and the cue each misspells (null: none). */
+  typos: Map<string, Cue | null>;
+}
+
+const indexes = new WeakMap<IntentModel, CueIndex>();
+
+function cueIndex(model: IntentModel): CueIndex {
+  let index = indexes.get(model);
+  if (!index) {
+    index = { byFirstWord: new Map(), byStem: new Map(), typos: new Map() };
+    for (const cue of model.cues) {
+      const first = cue.words[0] ?? '';
+      const list = index.byFirstWord.get(first);
+      if (list) list.push(cue);
+      else index.byFirstWord.set(first, [cue]);
+      if (cue.stem !== undefined && !index.byStem.has(cue.stem)) index.byStem.set(cue.stem, cue);
+    }
+    indexes.set(model, index);
+  }
+  return index;
+}
+
+/** The cue a word misspells, if any; remembered, since splitting asks about the same words many times. */
+function typoCue(w: string, model: IntentModel): Cue | undefined {
+  if (typoDistance(w) === 0 || /\d/.test(w) || COMMON.has(w)) return undefined;
+  const { typos } = cueIndex(model);
+  const seen = typos.get(w);
+  if (seen !== undefined) return seen ?? undefined;
+  let best: { cue: Cue; d: number } | undefined;
+  for (const cue of model.cues) {
+    const target = cue.words[0] ?? '';
+    if (cue.words.length > 1 || target.length < 4) continue;
+    // The distance is at least the difference in length: a long word is no typo of a short cue.
+    if (Math.abs(w.length - target.length) > typoDistance(w)) continue;
+    const d = DamerauLevenshteinDistance(w, target, {});
+    if (d <= typoDistance(w) && d <= typoDistance(target) && (!best || d < best.d)) best = { cue, d };
+  }
+  if (typos.size > 10_000) typos.clear();
+  typos.set(w, best?.cue ?? null);
+  return best?.cue;
+}
+
 /** Cue matches in a clause: each a command at a word position, exact, by stem, or by a small typo. */
 export function cueMatches(clause: string, model: IntentModel): Intent[] {
   const ws = words(clause.replace(NOT_CUES, ' '));
+  const index = cueIndex(model);
   const found: Intent[] = [];
   for (let i = 0; i < ws.length; i++) {
     const w = ws[i] ?? '';
     if (w.startsWith('⟦')) continue;
     let match: Intent | undefined;
-    for (const cue of model.cues) {
-      if (cue.words.length > 1) {
-        if (cue.words.every((cw, k) => ws[i + k] === cw)) {
-          match = { command: cue.command, confidence: 0.95, at: i, by: 'cue' };
-          break;
-        }
-      } else if (w === cue.words[0]) {
-        match = { command: cue.command, confidence: 0.95, at: i, by: 'cue' };
-        break;
-      }
-    }
+    const exact = index.byFirstWord.get(w)?.find((cue) => cue.words.every((cw, k) => ws[i + k] === cw));
+    if (exact) match = { command: exact.command, confidence: 0.95, at: i, by: 'cue' };
     // "feature-engineer", "deployment-to-staging": the first part names the action.
     if (!match && w.includes('-')) {
       const head = w.split('-')[0] ?? '';
-      const cue = model.cues.find((c) => c.words.length === 1 && (c.words[0] === head || (c.stem !== undefined && c.stem === stem(head) && head.length >= 4)));
+      const headStem = stem(head);
+      const cue = model.cues.find((c) => c.words.length === 1 && (c.words[0] === head || (c.stem !== undefined && c.stem === headStem && head.length >= 4)));
       if (cue) match = { command: cue.command, confidence: 0.85, at: i, by: 'stem' };
     }
     if (!match) {
       const s = stem(w);
-      const byStem = model.cues.find((c) => c.stem !== undefined && c.stem === s && s.length >= 3);
+      const byStem = s.length >= 3 ? index.byStem.get(s) : undefined;
       if (byStem) match = { command: byStem.command, confidence: 0.85, at: i, by: 'stem' };
     }
-    if (!match && typoDistance(w) > 0 && !/\d/.test(w) && !COMMON.has(w)) {
-      let best: { cue: Cue; d: number } | undefined;
-      for (const cue of model.cues) {
-        const target = cue.words[0] ?? '';
-        if (cue.words.length > 1 || target.length < 4) continue;
-        const d = DamerauLevenshteinDistance(w, target, {});
-        if (d <= typoDistance(w) && d <= typoDistance(target) && (!best || d < best.d)) best = { cue, d };
-      }
-      if (best) match = { command: best.cue.command, confidence: 0.7, at: i, by: 'typo' };
+    if (!match) {
+      const cue = typoCue(w, model);
+      if (cue) match = { command: cue.command, confidence: 0.7, at: i, by: 'typo' };
     }
     if (match) found.push(match);
   }
@@ -161,12 +214,14 @@ export function detectIntent(clause: string, model: IntentModel): Intent | undef
   if (first) return first;
   if (findModels(clause.replace(/⟦[pq]\d+⟧/g, ' ')).length > 0) return { command: 'train', confidence: 0.6, at: 0, by: 'classifier' };
   if (/⟦q\d+⟧/.test(clause)) return { command: 'shell', confidence: 0.8, at: 0, by: 'cue' };
-  const ranked = model.classifier.getClassifications(clause);
+  // The classifier stems every word itself: over-long ones carry no meaning and would take seconds.
+  const ranked = model.classifier.getClassifications(clause.replace(LONG_WORD, ' '));
   const total = ranked.reduce((sum, r) => sum + r.value, 0);
   const top = ranked[0];
   if (!top || total <= 0) return undefined;
   const share = top.value / total;
-  const known = words(clause).some((w) => model.cues.some((c) => c.stem !== undefined && c.stem === stem(w)));
+  const { byStem } = cueIndex(model);
+  const known = words(clause).some((w) => byStem.has(stem(w)));
   if (share < 0.5 || !known) return undefined;
   return { command: top.label, confidence: Math.min(0.8, share), at: 0, by: 'classifier' };
 }

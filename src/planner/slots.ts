@@ -43,7 +43,11 @@ function placeholderValues(text: string, prepared: Prepared, kind: 'p' | 'q'): s
   return [...text.matchAll(new RegExp(`⟦${kind}(\\d+)⟧`, 'g'))].map((m) => (kind === 'p' ? prepared.paths : prepared.quotes)[Number(m[1])] ?? '');
 }
 
-const LIST = '((?:[\\w.%⟦⟧-]+(?:\\s*,\\s*(?:and\\s+|or\\s+)?|\\s+(?:and|or)\\s+)){1,}[\\w.%⟦⟧-]+)';
+/**
+ * A list of values. At most 50 before the last: unbounded, a pattern that must end in a keyword
+ * ("3, 5 and 10 folds") rescans the whole list from each of its words, quadratic in a long one.
+ */
+const LIST = '((?:[\\w.%⟦⟧-]+(?:\\s*,\\s*(?:and\\s+|or\\s+)?|\\s+(?:and|or)\\s+)){1,50}[\\w.%⟦⟧-]+)';
 const items = (list: string) => list.split(/\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+/).filter(Boolean);
 
 /** Parameters a list of values can sweep, the words that name them, and how to read a value. */
@@ -61,7 +65,7 @@ function findLoop(command: string, text: string, prepared: Prepared): { arg: str
   for (const p of SWEEPABLE) {
     if (!p.commands.includes(command)) continue;
     const before = new RegExp(`\\b(?:${p.words})(?:\\s+of)?\\s*:?\\s*${LIST}`).exec(text);
-    const after = new RegExp(`${LIST}\\s+(?:${p.words})\\b`).exec(text);
+    const after = new RegExp(`(?<![\\w.%⟦⟧-])${LIST}\\s+(?:${p.words})\\b`).exec(text);
     const list = (before?.[1] !== undefined ? items(before[1]) : undefined) ?? (after?.[1] !== undefined ? items(after[1]) : undefined);
     const values = list?.filter((v) => /^\d*\.?\d+%?$/.test(v));
     if (values && values.length > 1) return { arg: p.arg, items: values.map(p.value) };

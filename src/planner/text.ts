@@ -19,8 +19,10 @@ const TITLE = /\b(titled|called|named|with the title|entitled)\s+([A-Z][\w-]*(?:
 export const MAX_REQUEST = 10_000;
 
 export function prepare(raw: string): Prepared {
-  // Control characters never carry meaning in a request; long input is cut, not choked on.
-  let text = raw.slice(0, MAX_REQUEST).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
+  // Control characters never carry meaning in a request; long input is cut, not choked on. The
+  // marks used below for placeholders and splitting are taken out too: a request that types
+  // "⟦p0⟧" must not name a path it never gave.
+  let text = raw.slice(0, MAX_REQUEST).replace(/[\u0000-\u0008\u000b-\u001f\u007f⟦⟧¦]/g, ' ');
   const quotes: string[] = [];
   const paths: string[] = [];
   text = text.replace(QUOTED, (_m, a?: string, b?: string, c?: string, d?: string) => {

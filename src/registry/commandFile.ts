@@ -1,10 +1,11 @@
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { CommandDef } from '../core/command.js';
 import { SEVERITIES } from '../core/plan.js';
 import { parseDuration } from '../core/duration.js';
 import { ValidationError, errorMessage } from '../core/errors.js';
+import { plainDataProblem } from '../core/plainData.js';
 import { argSpecInput, durationInput, errorRuleInput, remedyInput, retryInput, toRetry } from '../core/planSchema.js';
+import { readYaml } from './yamlText.js';
 
 const frontMatter = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and -'),
@@ -34,13 +35,12 @@ export function splitFrontMatter(text: string): { yaml: string; body: string } |
 export function parseCommandFile(text: string, source: string): CommandDef {
   const parts = splitFrontMatter(text);
   if (!parts) throw new ValidationError(`${source}: no YAML front matter (the file must start with a --- block)`);
-  let data: unknown;
-  try {
-    data = parseYaml(parts.yaml);
-  } catch (e) {
-    throw new ValidationError(`${source}: the front matter is not valid YAML: ${errorMessage(e).split('\n')[0]}`);
-  }
-  const parsed = frontMatter.safeParse(data);
+  const data = readYaml(parts.yaml);
+  // Lines are counted from the file's first: the front matter starts on its second.
+  if ('problem' in data) throw new ValidationError(`${source}: the front matter is ${data.problem.replace(/ at line (\d+)/, (_m, n: string) => ` at line ${Number(n) + 1}`)}`);
+  const odd = plainDataProblem(data.value, 'front matter');
+  if (odd) throw new ValidationError(`${source}: ${odd}`);
+  const parsed = frontMatter.safeParse(data.value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => {
       const field = i.path.map(String).join('.') || 'front matter';

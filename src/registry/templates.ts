@@ -1,10 +1,10 @@
 import { basename, extname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { ValidationError, errorMessage } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import type { TemplateDef } from '../core/planCheck.js';
 import { parsePlan } from '../core/planSchema.js';
 import { loadFolder } from './fileLoader.js';
 import { builtinCommandsDir, stateDir } from './paths.js';
+import { readYaml } from './yamlText.js';
 
 export interface TemplateRegistry {
   templates: Map<string, TemplateDef>;
@@ -13,14 +13,10 @@ export interface TemplateRegistry {
 }
 
 export function parseTemplateFile(text: string, source: string): TemplateDef {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { maxAliasCount: 100 });
-  } catch (e) {
-    throw new ValidationError(`${source}: not valid YAML: ${errorMessage(e).split('\n')[0] ?? ''}`);
-  }
+  const raw = readYaml(text);
+  if ('problem' in raw) throw new ValidationError(`${source}: ${raw.problem}`);
   const name = basename(source, extname(source));
-  return { ...parsePlan(raw, source, name), source };
+  return { ...parsePlan(raw.value, source, name), source };
 }
 
 /** Built-in templates (commands/templates/), then the project's `.baton/templates/`, which add or replace by name. */
