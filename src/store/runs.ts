@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { NotFoundError } from '../core/errors.js';
+import { LEASE_MS, RELEASED, type Holder, type LeaseDecision, type LeaseRow } from '../core/lease.js';
 import type { RunEvent } from '../core/events.js';
 import type { ResolvedPlan } from '../core/planCheck.js';
 import { emptyRun, foldEvents, type RunState } from '../core/runState.js';
-import { storeError, type Store } from './open.js';
+import { BUSY_TIMEOUT_MS, storeError, type Store } from './open.js';
 
 export interface StoredPlan {
   plan: ResolvedPlan;
@@ -20,8 +21,12 @@ export interface RunRow {
   finished_at: number | null;
   owner_pid: number | null;
   owner_host: string | null;
+  lease_until: number | null;
+  heartbeat_at: number | null;
   reason: string | null;
 }
+
+const ROW_COLUMNS = ['id', 'name', 'status', 'created_at', 'started_at', 'finished_at', 'owner_pid', 'owner_host', 'lease_until', 'heartbeat_at', 'reason'] as const;
 
 export function newId(): string {
   return randomBytes(4).toString('hex');
@@ -29,7 +34,7 @@ export function newId(): string {
 
 /** Reads and creates runs. Writes to a live run go through its EventLog. */
 export class RunRepository {
-  constructor(private readonly store: Store) {}
+  constructor(readonly store: Store) {}
 
   async createRun(stored: StoredPlan, sessionId: string | null = null): Promise<string> {
     const runId = newId();
@@ -43,7 +48,7 @@ export class RunRepository {
           .execute();
         await trx
           .insertInto('runs')
-          .values({ id: runId, plan_id: planId, session_id: sessionId, name: stored.plan.name, status: 'pending', created_at: now, started_at: null, finished_at: null, owner_pid: null, owner_host: null, reason: null })
+          .values({ id: runId, plan_id: planId, session_id: sessionId, name: stored.plan.name, status: 'pending', created_at: now, started_at: null, finished_at: null, owner_pid: null, owner_host: null, lease_until: null, heartbeat_at: null, reason: null })
           .execute();
       });
     } catch (e) {
@@ -55,7 +60,7 @@ export class RunRepository {
   async listRuns(limit = 20): Promise<RunRow[]> {
     return this.store.db
       .selectFrom('runs')
-      .select(['id', 'name', 'status', 'created_at', 'started_at', 'finished_at', 'owner_pid', 'owner_host', 'reason'])
+      .select(ROW_COLUMNS)
       .orderBy('created_at', 'desc')
       .orderBy('id')
       .limit(limit)
@@ -67,7 +72,7 @@ export class RunRepository {
     const pattern = idOrPrefix.replace(/[%_\\]/g, '') + '%';
     const rows = await this.store.db
       .selectFrom('runs')
-      .select(['id', 'name', 'status', 'created_at', 'started_at', 'finished_at', 'owner_pid', 'owner_host', 'reason'])
+      .select(ROW_COLUMNS)
       .where('id', 'like', pattern)
       .limit(5)
       .execute();
@@ -76,6 +81,58 @@ export class RunRepository {
     if (rows.length === 0) throw new NotFoundError(`no run "${idOrPrefix}"`, '`baton runs` lists the runs of this project');
     if (rows.length > 1) throw new NotFoundError(`"${idOrPrefix}" matches several runs (${rows.map((r) => r.id).join(', ')})`, 'give more characters of the id');
     return rows[0] as RunRow;
+  }
+
+  /**
+   * Takes the run's lease for `me` if `decide` allows it, atomically: the row is read and updated
+   * in one IMMEDIATE transaction (a write lock from the start, so two processes taking at the same
+   * moment queue on the busy timeout instead of both reading the old owner), and the update only
+   * applies to the row as it was read. Returns the decision, which names the owner on refusal.
+   */
+  claimLease(runId: string, me: Holder, decide: (row: LeaseRow, now: number) => LeaseDecision): LeaseDecision {
+    const sqlite = this.store.sqlite;
+    const claim = sqlite.transaction((): LeaseDecision => {
+      const row = sqlite.prepare('select owner_pid, owner_host, lease_until, heartbeat_at, status from runs where id = ?').get(runId) as LeaseRow | undefined;
+      if (!row) throw new NotFoundError(`no run "${runId}"`, '`baton runs` lists the runs of this project');
+      const now = Date.now();
+      const decision = decide(row, now);
+      if (!decision.take) return decision;
+      const changed = sqlite
+        .prepare(
+          `update runs set owner_pid = ?, owner_host = ?, lease_until = ?, heartbeat_at = ?
+           where id = ? and owner_pid is ? and owner_host is ? and lease_until is ?`,
+        )
+        .run(me.pid, me.host, now + LEASE_MS, now, runId, row.owner_pid, row.owner_host, row.lease_until).changes;
+      if (changed !== 1) throw new Error(`the lease of run ${runId} changed while it was held locked`);
+      return decision;
+    });
+    try {
+      return claim.immediate();
+    } catch (e) {
+      throw e instanceof NotFoundError ? e : storeError(e, this.store.path);
+    }
+  }
+
+  /**
+   * Extends the lease while `me` still holds it; false when another process has taken the run.
+   * Waits for the database at most `waitMs`: a renewal that cannot get in is retried at the next
+   * heartbeat rather than holding up the run (better-sqlite3 waits on the event loop's thread).
+   */
+  renewLease(runId: string, me: Holder, waitMs: number): boolean {
+    const sqlite = this.store.sqlite;
+    const now = Date.now();
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(waitMs))}`);
+    try {
+      const stmt = sqlite.prepare('update runs set lease_until = ?, heartbeat_at = ? where id = ? and owner_pid = ? and owner_host = ?');
+      return stmt.run(now + LEASE_MS, now, runId, me.pid, me.host).changes === 1;
+    } finally {
+      sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+  }
+
+  /** Gives the lease back (the run ended or this process stops driving it), so the run is free at once. */
+  releaseLease(runId: string, me: Holder): void {
+    this.store.sqlite.prepare('update runs set lease_until = ? where id = ? and owner_pid = ? and owner_host = ?').run(RELEASED, runId, me.pid, me.host);
   }
 
   async loadPlan(runId: string): Promise<StoredPlan> {

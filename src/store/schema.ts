@@ -16,6 +16,9 @@ export interface Database {
     finished_at: number | null;
     owner_pid: number | null;
     owner_host: string | null;
+    /** The owner's lease, ms since the epoch: 0 released, null never leased (migrations/0003_lease.ts). */
+    lease_until: number | null;
+    heartbeat_at: number | null;
     reason: string | null;
     last_seq: Generated<number>;
   };

@@ -1,12 +1,13 @@
 import { formatDuration } from '../../core/duration.js';
-import { ownerAlive } from '../../engine/ownership.js';
+import { runDriven } from '../../engine/lease.js';
 import { RunRepository, type RunRow } from '../../store/runs.js';
 import { withStore } from '../context.js';
 import { ago, colorStatus, table } from '../format.js';
 import type { Subcommand } from './types.js';
 
+/** A run recorded as running that no live baton holds (crashed, or its lease ran out) shows as interrupted. */
 export function rowStatus(r: RunRow): string {
-  if (r.status === 'running' && r.owner_pid !== null && !ownerAlive(r.owner_pid, r.owner_host ?? '')) return 'interrupted';
+  if (r.status === 'running' && r.owner_pid !== null && !runDriven(r.id, r)) return 'interrupted';
   return r.status;
 }
 

@@ -1,6 +1,6 @@
 import { ValidationError } from '../../core/errors.js';
 import { effectiveStatus } from '../../core/runState.js';
-import { ownerAlive } from '../../engine/ownership.js';
+import { runDriven } from '../../engine/lease.js';
 import { RunRepository } from '../../store/runs.js';
 import { withStore } from '../context.js';
 import { printOutcome } from '../execute.js';
@@ -17,7 +17,7 @@ export const statusCommand: Subcommand = {
       const runs = new RunRepository(store);
       const row = await runs.findRun(id);
       const state = runs.loadState(row.id);
-      printOutcome(state, effectiveStatus(state, ownerAlive), opts);
+      printOutcome(state, effectiveStatus(state, () => runDriven(row.id, row)), opts);
       return 0;
     });
   },
