@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Agent } from './agent.js';
 import { str } from './lib/args.js';
 import { loadDataset } from './lib/dataset.js';
@@ -8,6 +7,7 @@ import { correlations, profileColumn, profileTarget } from './lib/profile.js';
 import { columnLine, percent, summaryLines } from './lib/profileSummary.js';
 import { round } from './lib/stats.js';
 import { missingFraction } from './lib/table.js';
+import { artifactFile } from './lib/artifacts.js';
 
 // Pairs printed and returned; the whole matrix is in profile.json.
 const TOP_PAIRS = 5;
@@ -29,7 +29,7 @@ export const analyze: Agent = {
     ctx.progress(2, 3, `${corr.pairs.length} correlations`);
     const summary = summaryLines(table.rows.length, columns, target, corr);
     const missing = round(missingFraction(table));
-    const path = join(ctx.artifactsDir(), 'profile.json');
+    const path = artifactFile(ctx, 'profile.json');
     const profile = {
       dataset: source,
       rows: table.rows.length,

@@ -5,7 +5,7 @@ import type { Agent } from './agent.js';
 import { absolute, num, obj, oneOf, requiredStr, str } from './lib/args.js';
 import { BadInputError } from './lib/errors.js';
 import { GATE_METRICS, ShadowJudge, gateConfig, parseWait, planStages, type GateMetric } from './lib/gate.js';
-import { allocateVersion, appendHistory, currentVersion, envDir, modelPath, readManifest, readStage, setStatus, versionDir, writeManifest, writeStage } from './lib/modelRegistry.js';
+import { allocateVersion, appendHistory, currentVersion, modelPath, readManifest, readStage, setStatus, versionDir, writeManifest, writeStage, writableEnvDir } from './lib/modelRegistry.js';
 import type { Args, StepContext } from './lib/protocol.js';
 import { blueGreen, canary, rolling, type Rollout } from './lib/rollout.js';
 import { loadPredictor, shadowData, type Predictor } from './lib/shadow.js';
@@ -74,7 +74,7 @@ export const deploy: Agent = {
     if (metricArg !== undefined && !(GATE_METRICS as readonly string[]).includes(metricArg)) throw new BadInputError(`argument metric is "${metricArg}"; choose one of ${GATE_METRICS.join(', ')}`);
     const maxDrop = num(args, 'max_drop', 0.02, { min: 0 });
     const minAccuracy = num(args, 'min_accuracy', undefined, { min: 0, max: 1 });
-    const dir = envDir(ctx.projectDir, env);
+    const dir = writableEnvDir(ctx.projectDir, env);
     const previous = currentVersion(dir);
     const described = describeModel(model);
     const given = givenMetrics(args);

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Agent } from './agent.js';
 import { absolute, list, requiredStr } from './lib/args.js';
 import { loadDataset } from './lib/dataset.js';
@@ -11,6 +10,7 @@ import { loadModel, predictTable } from './lib/modelFile.js';
 import type { StepContext } from './lib/protocol.js';
 import { classificationScores, round } from './lib/stats.js';
 import { writeCsv, type Cell } from './lib/table.js';
+import { artifactFile } from './lib/artifacts.js';
 
 const ALL_METRICS: readonly Metric[] = [...CLASSIFICATION_METRICS, ...REGRESSION_METRICS];
 
@@ -47,8 +47,8 @@ export const evaluate: Agent = {
     if (kept.length < table.rows.length) ctx.warn(`${table.rows.length - kept.length} rows without a ${regression ? 'numeric ' : ''}${file.target} value were left out`);
     const { predicted, unseen } = predictTable(loaded, table, kept.map((k) => k.r));
     for (const [column, levels] of unseen) ctx.warn(`column ${column} has values training never saw (${[...levels].slice(0, 5).join(', ')}); they count as no category`);
-    const predictionsPath = join(ctx.artifactsDir(), 'predictions.csv');
-    const reportPath = join(ctx.artifactsDir(), 'evaluation.json');
+    const predictionsPath = artifactFile(ctx, 'predictions.csv');
+    const reportPath = artifactFile(ctx, 'evaluation.json');
     const scores: Partial<Record<Metric, number>> = {};
     let report: Record<string, unknown>;
 

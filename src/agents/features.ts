@@ -1,4 +1,4 @@
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { Agent } from './agent.js';
 import { absolute, int, list, num, oneOf, str } from './lib/args.js';
 import { loadDataset } from './lib/dataset.js';
@@ -8,6 +8,7 @@ import { SELECTORS, selectFeatures, type SelectOptions } from './lib/featureSele
 import type { Args } from './lib/protocol.js';
 import { TRANSFORM_FORMAT, readTransform, saveTransform, type FeatureTransform } from './lib/transformFile.js';
 import { writeCsv, type Table } from './lib/table.js';
+import { artifactFile } from './lib/artifacts.js';
 
 /** `none` builds nothing, for selection alone. */
 const CHOICES = [...FEATURE_METHODS, 'none'] as const;
@@ -74,7 +75,7 @@ export const features: Agent = {
       const removals = selectFeatures(built.table, target, selection);
       for (const r of removals.slice(0, 20)) console.log(`removed ${r.column}: ${r.reason}`);
       if (removals.length > 20) console.log(`... and ${removals.length - 20} more removed (the removed output lists them all)`);
-      transformPath = join(ctx.artifactsDir(), `${loaded.sample ?? basename(loaded.path, extname(loaded.path))}.features.transform.json`);
+      transformPath = artifactFile(ctx, `${loaded.sample ?? basename(loaded.path, extname(loaded.path))}.features.transform.json`);
       transform = { format: TRANSFORM_FORMAT, kind: 'features', target, columns: [], fittedOn: loaded.sample ?? loaded.path, rows: source.rows.length, createdAt: new Date().toISOString(), methods: fitted, removed: removals.map((r) => r.column) };
     }
     const table = dropColumns(built.table, transform.removed);
@@ -84,7 +85,7 @@ export const features: Agent = {
     }
     const removed = new Set(transform.removed);
     const added = built.added.filter((c) => !removed.has(c));
-    const path = join(ctx.artifactsDir(), `${loaded.sample ?? basename(loaded.path, extname(loaded.path))}.features.csv`);
+    const path = artifactFile(ctx, `${loaded.sample ?? basename(loaded.path, extname(loaded.path))}.features.csv`);
     writeCsv(path, table);
     const shown = added.length > 12 ? `${added.slice(0, 12).join(', ')}, ...` : added.join(', ');
     console.log(`added ${added.length} columns${added.length ? `: ${shown}` : ''}; removed ${transform.removed.length}; ${table.columns.length} columns in ${path}`);

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { Agent } from './agent.js';
 import { oneOf, requiredStr } from './lib/args.js';
 import { inferSchema, type SchemaFile } from './lib/columnTypes.js';
@@ -9,6 +9,7 @@ import { lineageInput, lineageRecord, sha256, writeLineage, type LineageInput } 
 import type { StepContext } from './lib/protocol.js';
 import { SAMPLES } from './lib/samples.js';
 import { FORMATS, formatOf, parseTable, toCsv, type Format, type Table } from './lib/table.js';
+import { artifactFile } from './lib/artifacts.js';
 
 interface Source {
   table: Table;
@@ -42,14 +43,13 @@ export const ingest: Agent = {
     const format = args.format === undefined || args.format === null ? undefined : oneOf(args, 'format', FORMATS, 'csv');
     const { table, name, input } = readSource(source, format, ctx);
     if (table.rows.length === 0) ctx.warn(`source ${source} has a header but no rows`);
-    const dir = ctx.artifactsDir();
-    const path = join(dir, `${name}.csv`);
+    const path = artifactFile(ctx, `${name}.csv`);
     const text = toCsv(table);
     writeFileSync(path, text);
     const hash = sha256(text);
 
     const columns = inferSchema(table);
-    const schemaPath = join(dir, 'schema.json');
+    const schemaPath = artifactFile(ctx, 'schema.json');
     const schema: SchemaFile = { format: 'baton-schema/1', source: input.path, rows: table.rows.length, columns };
     writeFileSync(schemaPath, `${JSON.stringify(schema, null, 2)}\n`);
     const record = lineageRecord(ctx, { artifact: path, sha256: hash, rows: table.rows.length, columns: table.columns.length, schema: schemaPath, inputs: [input] });

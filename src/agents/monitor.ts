@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseDuration } from '../core/duration.js';
 import type { Agent } from './agent.js';
 import { evaluate } from './evaluate.js';
@@ -13,6 +12,7 @@ import type { StepContext } from './lib/protocol.js';
 import { precise, round } from './lib/stats.js';
 import { writeCsv, type Table } from './lib/table.js';
 import { LOWER_IS_BETTER, watchedModel, type WatchedModel } from './lib/watchedModel.js';
+import { artifactFile } from './lib/artifacts.js';
 
 /** The command file's default timeout: a schedule longer than this is stopped by the engine. */
 const DEFAULT_TIMEOUT_MS = 15 * 60_000;
@@ -143,7 +143,7 @@ async function measure(k: number, model: WatchedModel, batch: Table, batchPath: 
   const sub: StepContext = {
     ...ctx,
     artifactsDir: () => {
-      const dir = join(ctx.artifactsDir(), `evaluate-${k}`);
+      const dir = artifactFile(ctx, `evaluate-${k}`);
       mkdirSync(dir, { recursive: true });
       return dir;
     },
@@ -175,7 +175,7 @@ async function measure(k: number, model: WatchedModel, batch: Table, batchPath: 
 }
 
 function writeWindow(ctx: StepContext, k: number, batch: Table): string {
-  const path = join(ctx.artifactsDir(), `window-${k}.csv`);
+  const path = artifactFile(ctx, `window-${k}.csv`);
   writeCsv(path, batch);
   return path;
 }
@@ -211,7 +211,7 @@ function summarise(results: readonly Check[], c: Context, ctx: StepContext): Rec
     const message = drifted.length ? `drift in ${drifted.join(', ')}, first at check ${firstDrift} of ${results.length}` : `no drift over ${results.length} checks (max PSI ${round(worst.drift, 3)})`;
     alerts.push({ severity: drifted.length ? 'critical' : 'info', message });
   }
-  const report = join(ctx.artifactsDir(), 'drift-report.json');
+  const report = artifactFile(ctx, 'drift-report.json');
   const outputs = {
     drift: round(worst.drift),
     drift_detected: drifted.length > 0,

@@ -1,4 +1,4 @@
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { Agent } from './agent.js';
 import { absolute, list, num, int, oneOf, str } from './lib/args.js';
 import { loadDataset } from './lib/dataset.js';
@@ -8,6 +8,7 @@ import { PREP_STEPS, applyStep, encodedNames, fitStep, type FitOptions, type Fit
 import type { Args, StepContext } from './lib/protocol.js';
 import { TRANSFORM_FORMAT, readTransform, saveTransform, type PrepTransform } from './lib/transformFile.js';
 import { writeCsv, type Table } from './lib/table.js';
+import { artifactFile } from './lib/artifacts.js';
 
 /** Other names people give the steps. */
 const STEP_ALIASES: Record<string, PrepStep> = { 'one-hot': 'encode', onehot: 'encode', clip: 'clip-outliers', outliers: 'clip-outliers', dedupe: 'deduplicate', dropna: 'drop-missing' };
@@ -95,7 +96,7 @@ export const preprocess: Agent = {
       const options = fitOptions(args, loaded.table);
       const fitted = fitAll(loaded.table, stepNames(args), options, ctx);
       table = fitted.table;
-      transformPath = join(ctx.artifactsDir(), `${name}.transform.json`);
+      transformPath = artifactFile(ctx, `${name}.transform.json`);
       transform = { format: TRANSFORM_FORMAT, kind: 'preprocess', target: options.target, columns: table.columns, fittedOn: loaded.sample ?? loaded.path, rows: loaded.table.rows.length, createdAt: new Date().toISOString(), steps: fitted.fitted };
       saveTransform(transformPath, transform);
       console.log(`fitted on ${loaded.table.rows.length} rows: ${fitted.fitted.map(describe).join('; ')}`);
@@ -103,7 +104,7 @@ export const preprocess: Agent = {
     const t = table.columns.indexOf(transform.target);
     const missing = table.rows.reduce((n, r) => n + r.filter((v, i) => v === null && i !== t).length, 0);
     if (missing > 0) warn(`${missing} feature values are still missing; add impute or drop-missing to steps`);
-    const path = join(ctx.artifactsDir(), `${name}.preprocessed.csv`);
+    const path = artifactFile(ctx, `${name}.preprocessed.csv`);
     writeCsv(path, table);
     console.log(`wrote ${table.rows.length} rows x ${table.columns.length} columns to ${path}`);
     return { path, rows: table.rows.length, columns: table.columns.length, steps: transform.steps.map((s) => s.step), transform: transformPath };

@@ -1,4 +1,4 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Agent } from './agent.js';
 import { absolute, list, obj, oneOf, str } from './lib/args.js';
@@ -7,6 +7,7 @@ import type { Args, StepContext } from './lib/protocol.js';
 import { readConfusion, readDriftReport, readTrialHistory, type DriftReport, type TrialHistory } from './lib/reportArtifacts.js';
 import { artifactPaths, givenSteps, metricsTable, predictionPaths, walk, workspaceSteps, type StepInfo } from './lib/reportData.js';
 import { renderHtml, renderMarkdown, type ReportModel } from './lib/reportRender.js';
+import { artifactFile } from './lib/artifacts.js';
 
 /** Paths given as one path or a list; each must be a file. */
 function givenFiles(args: Args, name: string, ctx: StepContext): string[] {
@@ -71,7 +72,8 @@ export const report: Agent = {
     const own = ctx.artifactsDir();
     const artifacts = walk(join(ctx.workspace, 'artifacts'))
       .filter((f) => !f.startsWith(own + sep))
-      .map((f) => ({ file: relative(ctx.workspace, f), bytes: statSync(f).size }));
+      // lstat: a link a step left there is listed as itself, dangling or not.
+      .map((f) => ({ file: relative(ctx.workspace, f), bytes: lstatSync(f).size }));
     const model: ReportModel = {
       title,
       runId: ctx.runId,
@@ -84,8 +86,8 @@ export const report: Agent = {
       confusions,
       artifacts,
     };
-    const path = join(own, 'report.md');
-    const html = join(own, 'report.html');
+    const path = artifactFile(ctx, 'report.md');
+    const html = artifactFile(ctx, 'report.html');
     writeFileSync(path, renderMarkdown(model));
     writeFileSync(html, renderHtml(model));
     const charts = histories.length + drifts.length;

@@ -1,7 +1,7 @@
 import type { Agent } from './agent.js';
 import { oneOf, str } from './lib/args.js';
 import { BadInputError } from './lib/errors.js';
-import { appendHistory, currentVersion, envDir, parseVersion, promote, readStage, restorable, setStatus, versions, writeStage } from './lib/modelRegistry.js';
+import { appendHistory, currentVersion, parseVersion, promote, readStage, restorable, setStatus, versions, writeStage, writableEnvDir } from './lib/modelRegistry.js';
 import { ENVS } from './deploy.js';
 
 /**
@@ -15,7 +15,7 @@ export const rollback: Agent = {
   run(args, ctx) {
     const env = oneOf(args, 'env', ENVS, 'staging');
     const asked = str(args, 'to') ?? str(args, 'version');
-    const dir = envDir(ctx.projectDir, env);
+    const dir = writableEnvDir(ctx.projectDir, env);
     const all = versions(dir);
     if (all.length === 0) throw new BadInputError(`nothing is deployed to ${env}; run deploy first`);
     const current = currentVersion(dir);

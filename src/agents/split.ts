@@ -8,6 +8,7 @@ import type { StepContext } from './lib/protocol.js';
 import { kFolds } from './lib/random.js';
 import { foldsFrom, groupFolds, groupSplit, orderBy, randomSplit, timeFolds, timeSplit, type Fold, type Parts } from './lib/splitRows.js';
 import { writeCsv, type Table } from './lib/table.js';
+import { artifactFile } from './lib/artifacts.js';
 
 type Kind = 'stratified' | 'random' | 'group' | 'time';
 
@@ -36,18 +37,18 @@ function strata(table: Table, target: number): string[] | undefined {
   return new Set(labels).size <= Math.max(20, table.rows.length / 10) ? labels : undefined;
 }
 
-function writeFolds(table: Table, trainRows: readonly number[], folds: readonly Fold[], dir: string, meta: Record<string, unknown>, ctx: StepContext): string {
-  const foldDir = join(dir, 'folds');
+function writeFolds(table: Table, trainRows: readonly number[], folds: readonly Fold[], meta: Record<string, unknown>, ctx: StepContext): string {
+  const foldDir = artifactFile(ctx, 'folds');
   mkdirSync(foldDir, { recursive: true });
   const index = folds.map((f, k) => {
-    const train = join(foldDir, `fold${k + 1}_train.csv`);
-    const validation = join(foldDir, `fold${k + 1}_validation.csv`);
+    const train = artifactFile(ctx, join('folds', `fold${k + 1}_train.csv`));
+    const validation = artifactFile(ctx, join('folds', `fold${k + 1}_validation.csv`));
     writeCsv(train, pick(table, f.train.map((i) => trainRows[i] ?? 0)));
     writeCsv(validation, pick(table, f.validation.map((i) => trainRows[i] ?? 0)));
     ctx.progress(k + 1, folds.length, `fold ${k + 1}`);
     return { fold: k + 1, train, validation, rows_train: f.train.length, rows_validation: f.validation.length };
   });
-  writeFileSync(join(foldDir, 'folds.json'), `${JSON.stringify({ ...meta, folds: index }, null, 2)}\n`);
+  writeFileSync(artifactFile(ctx, join('folds', 'folds.json')), `${JSON.stringify({ ...meta, folds: index }, null, 2)}\n`);
   return foldDir;
 }
 
@@ -96,9 +97,8 @@ export const split: Agent = {
       parts = randomSplit(n, nTest, seed, labels);
     }
 
-    const dir = ctx.artifactsDir();
-    const train = join(dir, 'train.csv');
-    const test = join(dir, 'test.csv');
+    const train = artifactFile(ctx, 'train.csv');
+    const test = artifactFile(ctx, 'test.csv');
     writeCsv(train, pick(table, parts.train));
     writeCsv(test, pick(table, parts.test));
     let foldsDir: string | null = null;
@@ -112,7 +112,7 @@ export const split: Agent = {
         kind === 'time'
           ? timeFolds(parts.train.length, folds)
           : foldsFrom(trainGroups ? groupFolds(trainGroups, folds, seed) : kFolds(parts.train.length, folds, seed, trainLabels), parts.train.length);
-      foldsDir = writeFolds(table, parts.train, made, dir, { kind, seed, target: targetName, group: groupName ?? null, order_by: orderName ?? null }, ctx);
+      foldsDir = writeFolds(table, parts.train, made, { kind, seed, target: targetName, group: groupName ?? null, order_by: orderName ?? null }, ctx);
     }
     const how = kind === 'stratified' ? `stratified by ${targetName}, seed ${seed}` : kind === 'time' ? `latest by ${orderName} as test` : kind === 'group' ? `groups of ${groupName} kept whole, seed ${seed}` : `seed ${seed}`;
     console.log(`split ${n} rows: ${parts.train.length} train, ${parts.test.length} test (${how})${folds ? `; ${folds} folds in ${foldsDir}` : ''}`);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Agent } from './agent.js';
 import { int, num, obj, oneOf, str } from './lib/args.js';
 import { loadDataset } from './lib/dataset.js';
@@ -8,6 +7,7 @@ import { DEFAULT_EPOCHS, DEFAULT_K, DEFAULT_LEARNING_RATE } from './lib/modelKin
 import { saveModel, type CvScores } from './lib/modelFile.js';
 import type { Args, StepContext } from './lib/protocol.js';
 import { round } from './lib/stats.js';
+import { artifactFile } from './lib/artifacts.js';
 
 const KNOWN_PARAMS = ['max_depth', 'maxDepth', 'depth', 'min_samples', 'min_samples_leaf', 'minSamples', 'trees', 'n_estimators', 'nEstimators', 'max_features', 'maxFeatures', 'k', 'n_neighbors', 'neighbors', 'nNeighbors', 'epochs', 'num_steps', 'steps', 'max_iter', 'iterations', 'learning_rate', 'learningRate', 'lr'];
 
@@ -74,7 +74,7 @@ export const train: Agent = {
     );
     const model = fit(impute(data.X, featureMeans), data.y, kind, hyper, seed, data.task);
     ctx.progress(folds + 1, folds + 1, 'final model on all rows');
-    const path = join(ctx.artifactsDir(), 'model.json');
+    const path = artifactFile(ctx, 'model.json');
     const cv = cvOf(scores, metrics, metric);
     saveModel(
       path,

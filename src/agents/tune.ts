@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Agent } from './agent.js';
 import { int, obj, oneOf, str } from './lib/args.js';
 import { loadDataset } from './lib/dataset.js';
@@ -11,6 +10,7 @@ import { gridSize, spaceSize, type Space, type Value } from './lib/searchSpace.j
 import { writeCsv } from './lib/table.js';
 import { createEvaluator } from './lib/tunePool.js';
 import { resolveSpace, usualParams } from './lib/tuneSpaces.js';
+import { artifactFile } from './lib/artifacts.js';
 
 const METRICS = ['accuracy', 'f1', 'precision', 'recall', 'r2', 'rmse', 'mae'] as const satisfies readonly Metric[];
 /** Errors: the search maximises their negation. */
@@ -107,9 +107,8 @@ export const tune: Agent = {
     const top = bestTrial(found) as Trial;
     const trials = found.map((t) => ({ ...t, score: direction * t.score }));
     const bestScore = direction * top.score;
-    const dir = ctx.artifactsDir();
-    const results = join(dir, 'trials.json');
-    const history = join(dir, 'history.csv');
+    const results = artifactFile(ctx, 'trials.json');
+    const history = artifactFile(ctx, 'history.csv');
     const bayes = strategy === 'bayesian' ? { batch, initial: initialCount(total) } : {};
     const summary = { model: kind, task: data.task, strategy, metric, folds, seed, space, ...bayes, best: { trial: top.index + 1, params: top.params, score: bestScore } };
     writeFileSync(results, `${JSON.stringify({ ...summary, results: trials.map((t) => ({ trial: t.index + 1, params: t.params, score: t.score })) }, null, 2)}\n`);

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Agent } from './agent.js';
 import { absolute, str } from './lib/args.js';
 import { loadDataset } from './lib/dataset.js';
@@ -10,6 +9,7 @@ import { percent } from './lib/profileSummary.js';
 import { checkGates, type ResolvedGates, type Violation } from './lib/qualityGates.js';
 import { round } from './lib/stats.js';
 import { missingFraction } from './lib/table.js';
+import { artifactFile } from './lib/artifacts.js';
 
 // Defaults when neither the arguments nor the schema file set them; the command file leaves them
 // out of its own defaults, or the engine would fill them in and override the schema file.
@@ -60,7 +60,7 @@ export const validate: Agent = {
     const violations = checkGates(table, gates);
     const passed = violations.length === 0;
     const rows = table.rows.length;
-    const report = join(ctx.artifactsDir(), 'violations.json');
+    const report = artifactFile(ctx, 'violations.json');
     writeFileSync(report, `${JSON.stringify({ dataset: source, schema: schema ?? null, rows, columns: table.columns.length, mode, passed, gates, violations }, null, 2)}\n`);
     const outputs = { rows, missing: round(missingFraction(table)), passed, violations: violations.length, report };
 

@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { absolute, requiredStr } from './args.js';
 import { BadInputError } from './errors.js';
 import type { Args, StepContext } from './protocol.js';
 import { SAMPLES, SAMPLE_NAMES, sampleName } from './samples.js';
 import { FORMATS, formatOf, readTable, writeCsv, type Format, type Table } from './table.js';
+import { artifactFile } from './artifacts.js';
 
 export { SAMPLES, SAMPLE_NAMES } from './samples.js';
 
@@ -35,7 +35,7 @@ export function loadTable(value: string, ctx: StepContext, argName = 'dataset', 
   const where = locateDataset(value, ctx, argName);
   if ('sample' in where) {
     const table = (SAMPLES[where.sample] as (typeof SAMPLES)[string]).load();
-    const path = join(ctx.artifactsDir(), `${where.sample}.csv`);
+    const path = artifactFile(ctx, `${where.sample}.csv`);
     writeCsv(path, table);
     return { table, path, sample: where.sample };
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StepContext } from './protocol.js';
+import { artifactFile, insideOrRefuse } from './artifacts.js';
 
 /** Where an artifact came from: enough to list a run's data files and check them against their sources. */
 export interface LineageRecord {
@@ -39,9 +40,9 @@ export function lineageRecord(ctx: StepContext, fields: Omit<LineageRecord, 'pro
  * `lineage.jsonl`. One appendFileSync of one line: steps running in parallel append whole lines.
  */
 export function writeLineage(ctx: StepContext, record: LineageRecord): string {
-  const path = join(ctx.artifactsDir(), 'lineage.json');
+  const path = artifactFile(ctx, 'lineage.json');
   writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
   mkdirSync(ctx.workspace, { recursive: true });
-  appendFileSync(join(ctx.workspace, 'lineage.jsonl'), `${JSON.stringify(record)}\n`);
+  appendFileSync(insideOrRefuse(ctx.workspace, join(ctx.workspace, 'lineage.jsonl'), 'lineage.jsonl'), `${JSON.stringify(record)}\n`);
   return path;
 }

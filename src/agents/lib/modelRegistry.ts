@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { insideOrRefuse } from './artifacts.js';
+import { BadInputError } from './errors.js';
 
 /**
  * The local model registry: `<project>/.baton/registry/<env>/` holds one folder per version,
@@ -8,7 +10,13 @@ import { join } from 'node:path';
  * per event. `current` and the `v<N>` folders are the stable part that other steps read.
  */
 export function envDir(projectDir: string, env: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(env)) throw new BadInputError(`env "${env}" is not a stage name; use letters, digits, - and _ (such as staging or production)`);
   return join(projectDir, '.baton', 'registry', env);
+}
+
+/** A stage's folder for deploy and rollback to write in: refused when a link takes it out of the project's `.baton/`. */
+export function writableEnvDir(projectDir: string, env: string): string {
+  return insideOrRefuse(join(projectDir, '.baton'), envDir(projectDir, env), `the ${env} registry`);
 }
 
 export function versions(dir: string): number[] {
@@ -41,7 +49,9 @@ export function parseVersion(text: string): number | undefined {
 /** Readers never see half a file: write beside it, then rename over it. */
 function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
+  // Created afresh (wx), never written through a link left at that name; the rename replaces a link at `path` itself.
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, text, { flag: 'wx' });
   renameSync(tmp, path);
 }
 
@@ -54,7 +64,7 @@ export interface HistoryEvent {
 
 export function appendHistory(dir: string, event: Omit<HistoryEvent, 'at'>): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'history.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), ...event })}\n`, { flag: 'a' });
+  writeFileSync(insideOrRefuse(dir, join(dir, 'history.jsonl'), 'the registry history'), `${JSON.stringify({ at: new Date().toISOString(), ...event })}\n`, { flag: 'a' });
 }
 
 export function readHistory(dir: string): HistoryEvent[] {

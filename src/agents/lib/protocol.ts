@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { insideOrRefuse } from './artifacts.js';
 
 export type Args = Record<string, unknown>;
 export type Outputs = Record<string, unknown>;
@@ -36,7 +37,8 @@ export function createContext(builtin: string, env: NodeJS.ProcessEnv = process.
     planDir: resolve(env.BATON_PLAN_DIR ?? cwd),
     exitCode: 0,
     artifactsDir() {
-      const dir = join(workspace, 'artifacts', stepId);
+      // Checked before mkdir, which would create folders wherever a linked artifacts folder leads.
+      const dir = insideOrRefuse(workspace, join(workspace, 'artifacts', stepId), `the artifacts folder of step ${stepId}`);
       mkdirSync(dir, { recursive: true });
       return dir;
     },
