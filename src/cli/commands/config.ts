@@ -1,4 +1,5 @@
 import { formatDuration } from '../../core/duration.js';
+import { formatByteSize } from '../../core/byteSize.js';
 import type { ConfigKey } from '../../registry/config.js';
 import { loadProject } from '../context.js';
 import { dim, table } from '../format.js';
@@ -6,6 +7,7 @@ import type { Subcommand } from './types.js';
 
 function show(key: ConfigKey, value: unknown): string {
   if (key === 'killGraceMs' || key === 'defaultTimeoutMs') return value === null ? 'none' : formatDuration(value as number);
+  if (key === 'logLimit') return formatByteSize(value as number);
   if (key === 'agents') return (value as { name: string; capabilities: string[]; concurrency: number }[]).map((a) => `${a.name}[${a.capabilities.join(',')}]×${a.concurrency}`).join(' ');
   if (key === 'resources') return Object.entries(value as Record<string, number>).map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
   if (Array.isArray(value)) return value.join(',');
