@@ -7,8 +7,10 @@ import { performance } from 'node:perf_hooks';
 import { chaosBench } from './chaos.js';
 import { controlFlowBench } from './controlFlow.js';
 import { eventStoreBench } from './eventStore.js';
+import { floodBench } from './flood.js';
 import { fuzzBench } from './fuzz.js';
 import { plannerBench } from './planner.js';
+import { queueBench } from './queue.js';
 import { CLI, ROW_HEADER, machine, markdownTable, printResult, rowCells, type BenchResult } from './lib.js';
 import { schedulerBench } from './scheduler.js';
 import { tuneBench } from './tune.js';
@@ -23,6 +25,8 @@ const BENCHES: { name: string; aliases: string[]; run: () => Promise<BenchResult
   { name: 'tune', aliases: ['bayes', 'hpo'], run: tuneBench },
   { name: 'fuzz', aliases: ['fuzzing'], run: fuzzBench },
   { name: 'chaos', aliases: ['kill', 'crash'], run: chaosBench },
+  { name: 'flood', aliases: ['output', 'logs'], run: floodBench },
+  { name: 'queue', aliases: ['bullmq', 'workers'], run: queueBench },
 ];
 
 async function main(argv: string[]): Promise<number> {

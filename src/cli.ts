@@ -17,10 +17,14 @@ import { statusCommand } from './cli/commands/status.js';
 import { templatesCommand } from './cli/commands/templates.js';
 import { contextCommand } from './cli/commands/context.js';
 import { varsCommand } from './cli/commands/vars.js';
+import { workerCommand } from './cli/commands/worker.js';
+import { workersCommand } from './cli/commands/workers.js';
+import { exportCommand } from './cli/commands/export.js';
+import { stepCommand } from './cli/commands/step.js';
 import { loadTerminalUi } from './cli/terminalUi.js';
 import type { Subcommand } from './cli/commands/types.js';
 
-const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, rollbackCommand, varsCommand, agentsCommand, configCommand, commandsCommand, templatesCommand, contextCommand];
+const SUBCOMMANDS: Subcommand[] = [runCommand, planCommand, runsCommand, statusCommand, logsCommand, resumeCommand, rollbackCommand, varsCommand, agentsCommand, configCommand, commandsCommand, templatesCommand, contextCommand, workerCommand, workersCommand, exportCommand, stepCommand];
 
 const OPTIONS = {
   dir: { type: 'string' },
@@ -33,6 +37,15 @@ const OPTIONS = {
   continue: { type: 'boolean', short: 'c', default: false },
   resume: { type: 'string' },
   debug: { type: 'boolean', default: false },
+  executor: { type: 'string' },
+  redis: { type: 'string' },
+  capabilities: { type: 'string' },
+  resources: { type: 'string' },
+  concurrency: { type: 'string' },
+  name: { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  image: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -46,7 +59,7 @@ function usage(): string {
     '  baton [--continue | --resume SESSION]  the interactive REPL (on a terminal); pick up the last or a chosen session',
     '  baton "REQUEST" [--yes]                plan a request in plain English; run it with --yes',
     '',
-    'Options: --dir DIR (the project holding .baton/, default .)  --json  --yes  --parallel N  --debug',
+    'Options: --dir DIR (the project holding .baton/, default .)  --json  --yes  --parallel N  --executor local|queue  --redis URL  --debug',
   ].join('\n');
 }
 
@@ -89,6 +102,24 @@ async function main(argv: string[]): Promise<number> {
   if (attempt !== undefined) opts.attempt = attempt;
   if (limit !== undefined) opts.limit = limit;
   if (values.to !== undefined) opts.to = values.to;
+  if (values.executor !== undefined) {
+    if (values.executor !== 'local' && values.executor !== 'queue') throw new ValidationError(`--executor takes local or queue, got "${values.executor}"`);
+    opts.executor = values.executor;
+  }
+  if (values.redis !== undefined) opts.redis = values.redis;
+  const names = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+  const concurrency = positiveInt('concurrency', values.concurrency);
+  opts.worker = {
+    ...(values.capabilities !== undefined ? { capabilities: names(values.capabilities) } : {}),
+    ...(values.resources !== undefined ? { resources: names(values.resources) } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(values.name !== undefined ? { name: values.name } : {}),
+  };
+  opts.export = {
+    ...(values.format !== undefined ? { format: values.format } : {}),
+    ...(values.output !== undefined ? { output: values.output } : {}),
+    ...(values.image !== undefined ? { image: values.image } : {}),
+  };
   return command.run(rest, opts);
 }
 

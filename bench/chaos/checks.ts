@@ -109,7 +109,7 @@ function checkEffects(db: Database.Database, dir: string, runId: string, f: Find
   }
 }
 
-function checkFold(db: Database.Database, runId: string, f: Findings): void {
+export function checkFold(db: Database.Database, runId: string, f: Findings): void {
   const rows = db.prepare('select seq, data from events where run_id = ? order by seq').all(runId) as { seq: number; data: string }[];
   rows.forEach((r, i) => {
     if (r.seq !== i + 1) f.foldMismatches.push(`event ${i + 1} has seq ${r.seq}`);

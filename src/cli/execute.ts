@@ -1,9 +1,14 @@
 import { isBatonError } from '../core/errors.js';
+import { Masker } from '../core/secrets.js';
 import { effectiveStatus, type RunState } from '../core/runState.js';
 import { RunEngine } from '../engine/engine.js';
 import { ownerAlive } from '../engine/ownership.js';
-import { LocalExecutor } from '../executors/local.js';
+import { WorkspaceGoneError } from '../engine/workspaceWatch.js';
+import { asDiskError } from '../store/diskErrors.js';
+import type { Executor } from '../executors/executor.js';
+import { createExecutor } from './executorChoice.js';
 import { runHook } from '../executors/hooks.js';
+import { runSecrets } from '../registry/secrets.js';
 import type { EventLog } from '../store/eventLog.js';
 import type { Store } from '../store/open.js';
 import { RunRepository, type StoredPlan } from '../store/runs.js';
@@ -15,6 +20,16 @@ import { progressLine } from './progress.js';
 import { exitCodeFor, failedLogs, runHeadline, runJson, stepTable } from './summary.js';
 import { loadTerminalUi } from './terminalUi.js';
 
+/**
+ * The values of the secrets a run's plan reads, its event log masking them from now on. Call it
+ * before anything a step left behind is recorded (resume's recovery of finished attempts).
+ */
+export function runLogSecrets(log: EventLog, plan: StoredPlan['plan'], projectDir: string): Record<string, string> {
+  const secrets = runSecrets(plan, process.env, projectDir);
+  log.mask(new Masker(Object.values(secrets)));
+  return secrets;
+}
+
 /** An engine for a run, wired to this project's store, executor and hooks. */
 export async function createEngine(
   project: Project,
@@ -22,13 +37,15 @@ export async function createEngine(
   log: EventLog,
   stored: StoredPlan,
   onOutput?: (step: string, line: string) => void,
-): Promise<{ engine: RunEngine; executor: LocalExecutor }> {
+  given?: Executor,
+): Promise<{ engine: RunEngine; executor: Executor }> {
   const runs = new RunRepository(store);
   const history = await runs.durationHistory();
   const failureRates = new Map((await runs.commandHistory()).map((h) => [h.command, h.failureRate]));
-  const executor = new LocalExecutor();
+  const executor = given ?? (await createExecutor(project.config.config));
   const deps = {
     executor,
+    secrets: runLogSecrets(log, stored.plan, project.dir),
     config: project.config.config,
     projectDir: project.dir,
     env: process.env,
@@ -58,11 +75,12 @@ export async function executeRun(
   stored: StoredPlan,
   mode: 'start' | 'resume',
   opts: CliOptions,
+  given?: Executor,
 ): Promise<number> {
   // On a terminal, the live view; in a pipe or CI, plain lines (no escape codes).
   const live = !opts.json && process.stdout.isTTY && process.env.TERM !== 'dumb' ? await loadTerminalUi(() => import('../ui/live/mount.js')) : undefined;
   const view = live?.mountLiveView(log, project.config.config.parallel);
-  const { engine, executor } = await createEngine(project, store, log, stored, view ? (step, line) => view.output(step, line) : undefined);
+  const { engine, executor } = await createEngine(project, store, log, stored, view ? (step, line) => view.output(step, line) : undefined, given);
   if (!opts.json && !view) printProgress(log);
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -79,8 +97,10 @@ export async function executeRun(
   let state: RunState;
   try {
     state = await engine.execute(mode);
-  } catch (e) {
-    if (isBatonError(e)) e.message += ` (run ${log.state.id} stopped; \`baton resume ${log.state.id}\` continues it)`;
+  } catch (caught) {
+    const e = asDiskError(caught, store.path);
+    // A deleted workspace cannot be resumed: its own message says to start again.
+    if (isBatonError(e) && !(e instanceof WorkspaceGoneError)) e.message += ` (run ${log.state.id} stopped; \`baton resume ${log.state.id}\` continues it)`;
     throw e;
   } finally {
     for (const s of signals) process.off(s, onSignal);

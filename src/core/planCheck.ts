@@ -5,6 +5,7 @@ import { applyElse } from './elseBranches.js';
 import { compile, expressionsIn, referencedSteps, referencedVars } from './expressions.js';
 import { RETRY_ON_DEFAULT, type Fallback, type Plan, type PlanStep, type RetryPolicy } from './plan.js';
 import { planError } from './planSchema.js';
+import { secretProblems } from './secrets.js';
 import { MAX_HINTS, didYouMean } from './similar.js';
 
 /** A reusable workflow (commands/templates/*.yaml, .baton/templates/*.yaml). */
@@ -299,6 +300,7 @@ function checkExpressions(
 ): void {
   const where = `step "${step.id}"`;
   if (step.forEach !== undefined && step.until !== undefined) problems.push(`${where}: give forEach or until, not both`);
+  for (const p of secretProblems(step)) problems.push(p);
   // A loop's own condition, exports and undo read the step's own outputs.
   const selfReading = [...(step.until !== undefined ? [step.until] : []), ...expressionsIn(step.export), ...expressionsIn(step.undo?.args ?? {}), ...expressionsIn(step.undo?.run ?? [])];
   const expressions = [

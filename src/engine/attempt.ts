@@ -4,7 +4,8 @@ import { parseProtocolLine } from '../core/stepProtocol.js';
 import type { StepSpec } from '../executors/executor.js';
 import type { Config } from '../registry/config.js';
 import type { EventLog } from '../store/eventLog.js';
-import { buildStepProcess, type ContextInput } from './stepInputs.js';
+import { PathEscapeError } from '../registry/paths.js';
+import { buildStepProcess, StepInputError, type ContextInput } from './stepInputs.js';
 import type { RunPaths } from './workspace.js';
 
 export interface AttemptSetting {
@@ -14,6 +15,8 @@ export interface AttemptSetting {
   /** The plan file's folder, against which relative paths resolve. */
   baseDir: string;
   baseEnv: Record<string, string>;
+  /** Secret values to write as *** in every step's log, whichever step reads them. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -24,6 +27,7 @@ export interface AttemptSetting {
 export function prepareAttempt(step: ResolvedStep, input: ContextInput, attempt: number, s: AttemptSetting): { spec: StepSpec; args: Record<string, unknown> } {
   const id = step.id;
   const p = s.paths;
+  const cwd = stepFolders(p, id);
   const proc = buildStepProcess(step, input, s.baseDir, s.baseEnv);
   const env: Record<string, string> = {
     ...proc.env,
@@ -45,7 +49,7 @@ export function prepareAttempt(step: ResolvedStep, input: ContextInput, attempt:
     stepId: id,
     attempt,
     argv: proc.argv,
-    cwd: p.stepDir(id),
+    cwd,
     env,
     outputPath: p.attemptFile(id, attempt, 'outputs'),
     logPath: p.attemptFile(id, attempt, 'log'),
@@ -53,10 +57,26 @@ export function prepareAttempt(step: ResolvedStep, input: ContextInput, attempt:
     exitFile: p.attemptFile(id, attempt, 'exit'),
     claimFile: p.attemptFile(id, attempt, 'claim'),
     killGraceMs: s.config.killGraceMs,
+    logLimit: s.config.logLimit,
+    capability: step.capability,
+    resources: step.resources,
   };
   const timeout = step.timeoutMs ?? s.config.defaultTimeoutMs ?? undefined;
   if (timeout !== undefined) spec.timeoutMs = timeout;
+  if (s.secrets?.length) spec.secrets = [...s.secrets];
   return { spec, args: proc.args };
+}
+
+/** The step's working folder, once it and the attempts folder are found inside the workspace with links followed. */
+function stepFolders(p: RunPaths, id: string): string {
+  try {
+    p.attemptsDir();
+    return p.stepCwd(id);
+  } catch (e) {
+    // The step cannot run where it must; the run's other steps can.
+    if (e instanceof PathEscapeError) throw new StepInputError(`step ${id}: ${e.message}`, e.hint);
+    throw e;
+  }
 }
 
 const PROGRESS_INTERVAL_MS = 200;

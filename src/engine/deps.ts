@@ -13,6 +13,8 @@ export interface EngineDeps {
   variables: VariableStore;
   /** Circuit breakers, kept by the store across runs. */
   breakers: BreakerBook;
+  /** The values of the secrets the plan reads (see registry/secrets.ts), by name. */
+  secrets?: Record<string, string>;
   /** Runs a notification hook (argv) with the event in its environment. */
   runHook(argv: readonly string[], env: Record<string, string>): Promise<{ exitCode: number | null; error?: string }>;
 }

@@ -3,6 +3,7 @@ import { errorMessage } from '../core/errors.js';
 import { evaluateCondition } from '../core/expressions.js';
 import type { ResolvedStep } from '../core/planCheck.js';
 import type { RunState, StepState } from '../core/runState.js';
+import { Masker } from '../core/secrets.js';
 import { Slots } from '../core/slots.js';
 import { runOutcome } from '../core/outcome.js';
 import type { StepResult } from '../executors/executor.js';
@@ -21,7 +22,9 @@ import { instanceStep } from './loops.js';
 import { ProtocolRelay, type AttemptSetting } from './attempt.js';
 import { allowedEnv, expressionContext, stepContext, type ContextInput } from './stepInputs.js';
 import { runPaths, type RunPaths } from './workspace.js';
+import { WorkspaceWatch } from './workspaceWatch.js';
 import { StepControl, withCancelledSteps } from './stepControl.js';
+import { takeLease, type Lease } from './lease.js';
 
 /**
  * Runs one plan: starts ready steps within the limits (parallelism, agent slots, resources),
@@ -39,6 +42,9 @@ export class RunEngine {
   private readonly relay: ProtocolRelay;
   private readonly breakers: Breakers;
   private readonly setting: AttemptSetting;
+  private readonly watch: WorkspaceWatch;
+  /** Writes the run's secret values as *** in what steps hand back. */
+  private readonly masker: Masker;
   private queue: string[] = [];
   private store: Record<string, unknown> = {};
   /** The step whose critical failure stopped the run; it is rolled back before the run ends. */
@@ -53,6 +59,8 @@ export class RunEngine {
   private readonly inFallback = new Set<string>();
   private cancelReason: string | undefined;
   private finished = false;
+  /** This process's hold on the run while it drives it (lease.ts). */
+  private lease: Lease | undefined;
   private pumping = false;
   private pumpAgain = false;
   /** Steps were queued again: the queue is rebuilt, in priority order, before the next steps start. */
@@ -75,6 +83,7 @@ export class RunEngine {
     }
     this.slots = new Slots(deps.config.agents, { ...stored.plan.resources, ...deps.config.resources });
     this.paths = runPaths(deps.projectDir, log.state.id);
+    this.watch = new WorkspaceWatch(this.paths, stored.source, (reason) => this.cancel(reason), () => this.finished);
     this.baseEnv = allowedEnv(deps.env, deps.config.envAllow);
     this.alerts = new Alerts({
       append: (e) => this.log.append(e),
@@ -96,7 +105,9 @@ export class RunEngine {
       inputFailure: (id, error) => this.recordInputFailure(id, error),
       succeeded: (step, outputs) => this.outcomes.afterSuccess(step, outputs),
     });
-    this.setting = { paths: this.paths, config: deps.config, projectDir: deps.projectDir, baseDir: stored.baseDir, baseEnv: this.baseEnv };
+    this.masker = new Masker(Object.values(deps.secrets ?? {}));
+    log.mask(this.masker);
+    this.setting = { paths: this.paths, config: deps.config, projectDir: deps.projectDir, baseDir: stored.baseDir, baseEnv: this.baseEnv, secrets: this.masker.secrets };
     this.relay = new ProtocolRelay(log, deps.config.escalateAfter, (id, count) => this.alerts.escalate(id, `${count} warnings`));
     this.starter = new Starter({
       log,
@@ -107,6 +118,7 @@ export class RunEngine {
       inFallback: this.inFallback,
       context: (step) => this.context(step),
       ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
+      mask: (line) => this.masker.text(line),
       release: (agent, step) => this.slots.release(agent, step.resources),
       inputFailure: (id, error) => this.recordInputFailure(id, error),
       onResult: (step, attempt, active, result) => this.onResult(step, attempt, active, result),
@@ -157,10 +169,12 @@ export class RunEngine {
   /** Runs (or resumes) to the end; resolves with the final state, whatever the outcome. */
   execute(mode: 'start' | 'resume'): Promise<RunState> {
     const state = this.state;
+    this.lease = takeLease(this.log.store, state.id, 'wait for it to finish, or stop that baton').drive((e) => this.fail(e));
     const body = { pid: process.pid, host: hostname(), parallel: this.opts.parallel };
     this.log.append(mode === 'start' ? { type: 'run.started', ...body } : { type: 'run.resumed', ...body });
     this.log.flush();
     this.paths.prepare();
+    this.watch.start(state.id);
 
     this.store = this.deps.variables.all();
     this.queue = orderQueue(this.stored.plan, state, this.steps, this.opts.history, this.opts.failureRates);
@@ -226,6 +240,7 @@ export class RunEngine {
     }
     this.pumping = true;
     try {
+      this.watch.check();
       do {
         this.pumpAgain = false;
         // Skipping or failing a step can unblock others earlier in the queue: go round until still.
@@ -354,7 +369,7 @@ export class RunEngine {
   }
 
   private context(step?: ResolvedStep): ContextInput {
-    const base = { plan: this.stored.plan, state: this.state, workspace: this.paths.workspace, env: this.baseEnv, store: this.store };
+    const base = { plan: this.stored.plan, state: this.state, workspace: this.paths.workspace, env: this.baseEnv, store: this.store, secrets: this.deps.secrets ?? {} };
     return stepContext(base, step, (id) => this.steps.get(id));
   }
 
@@ -378,8 +393,13 @@ export class RunEngine {
     return true;
   }
 
-  private onResult(step: ResolvedStep, attempt: number, active: Active, r: StepResult): void {
+  private onResult(step: ResolvedStep, attempt: number, active: Active, result: StepResult): void {
+    // After fail() the run is over and its store may be what failed: the steps it killed stay
+    // running in the log, for resume to settle from their exit files.
+    if (this.finished) return;
     const id = step.id;
+    // Outputs reach downstream steps, exports and the store: a secret a step printed into one stops here.
+    const r = this.masker.active ? { ...result, outputs: this.masker.deep(result.outputs) } : result;
     this.running.delete(id);
     this.slots.release(active.agent, step.resources);
     this.relay.reset(id);
@@ -409,6 +429,8 @@ export class RunEngine {
    * workspace to the checkpoint there. Used by `baton rollback` and after a critical failure.
    */
   rollback(reason: string, to?: string): Promise<{ ok: boolean; undone: string[]; error?: string }> {
+    // A rollback on its own (baton rollback) holds the run while it undoes; within a run, the run's lease covers it.
+    const own = this.lease ? undefined : takeLease(this.log.store, this.state.id, 'wait for it to finish, or stop that baton').drive();
     return rollback(
       {
         log: this.log,
@@ -419,7 +441,7 @@ export class RunEngine {
       },
       reason,
       to,
-    );
+    ).finally(() => own?.release());
   }
 
   private waitForRetry(id: string, delayMs: number): void {
@@ -435,8 +457,8 @@ export class RunEngine {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    void this.conclude().then(
-      () => this.resolveRun?.(this.state),
+    void this.conclude().finally(() => this.lease?.release()).then(
+      () => (this.watch.gone ? this.rejectRun?.(this.watch.gone) : this.resolveRun?.(this.state)),
       (e: unknown) => this.rejectRun?.(e),
     );
   }
@@ -451,7 +473,7 @@ export class RunEngine {
       outcome = { type: 'run.finished', status: 'failed', reason: `${critical} failed (critical); ${how}` };
     }
     await this.alerts.settled();
-    this.log.append(outcome);
+    this.log.append(this.watch.outcome(outcome));
     this.log.flush();
   }
 
@@ -461,6 +483,7 @@ export class RunEngine {
     this.finished = true;
     for (const t of this.timers.values()) clearTimeout(t);
     for (const active of this.running.values()) active.handle?.kill();
+    this.lease?.release();
     this.rejectRun?.(e);
   }
 }

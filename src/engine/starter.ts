@@ -17,6 +17,8 @@ export interface StarterDeps {
   inFallback: ReadonlySet<string>;
   context(step: ResolvedStep): ContextInput;
   onOutput?: (step: string, line: string) => void;
+  /** A line of output with the run's secrets written as ***. */
+  mask(line: string): string;
   release(agent: string, step: ResolvedStep): void;
   inputFailure(id: string, error: string): void;
   onResult(step: ResolvedStep, attempt: number, active: Active, result: StepResult): void;
@@ -59,7 +61,8 @@ export class Starter {
     this.launches.push(() => {
       const handle = this.d.deps.executor.start(spec, {
         onSpawn: (pid) => this.d.log.append({ type: 'step.spawned', step: id, attempt, pid }),
-        onLine: (line) => {
+        onLine: (raw) => {
+          const line = this.d.mask(raw);
           this.d.relay.line(id, attempt, line);
           this.d.onOutput?.(id, line);
         },

@@ -27,6 +27,8 @@ export interface ContextInput {
   env: Record<string, string>;
   /** Cross-workflow variables (`store.<name>`). */
   store: Record<string, unknown>;
+  /** `secrets.<name>`: the values of the secrets the plan reads. */
+  secrets?: Record<string, string>;
   /** Names only some steps have: `item` and `index` in a forEach, `iteration` and `previous` in an until loop. */
   scope?: Record<string, unknown>;
   /** For a step of a nested workflow: its siblings' prefix, and the workflow's own vars and params. */
@@ -73,6 +75,7 @@ export function expressionContext(input: ContextInput, args: Record<string, unkn
     steps,
     env: input.env,
     store: input.store,
+    secrets: input.secrets ?? {},
     run: { id: input.state.id, name: input.state.name, workspace: input.workspace },
   };
 }

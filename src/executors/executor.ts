@@ -24,6 +24,13 @@ export interface StepSpec {
   claimFile?: string;
   timeoutMs?: number;
   killGraceMs: number;
+  /** Bytes of output the log keeps from the start (config `logLimit`, 100 MB by default); past them a marker and the last 1 MB. */
+  logLimit?: number;
+  /** Values written as `***` wherever the step's output is kept (its log file). */
+  secrets?: string[];
+  /** What the step needs from where it runs; a queue executor routes on them, the local one ignores them. */
+  capability?: string;
+  resources?: string[];
 }
 
 export interface StepHandlers {
@@ -51,8 +58,23 @@ export interface RunningStep {
   kill(): void;
 }
 
+/** An attempt recorded as running by an earlier baton, as resume finds it. */
+export interface AttemptRef {
+  runId: string;
+  stepId: string;
+  attempt: number;
+  outputPath: string;
+  exitFile: string;
+}
+
 export interface Executor {
   start(spec: StepSpec, handlers: StepHandlers): RunningStep;
+  /**
+   * Follows an attempt an earlier baton started and that may still be running elsewhere (a queue
+   * job on a worker), instead of running it again; undefined when the executor knows nothing of
+   * it, and resume then settles it from its files. The local executor has no such memory.
+   */
+  reattach?(ref: AttemptRef, handlers: StepHandlers): Promise<RunningStep | undefined>;
   /** Releases what the executor holds (a launcher process, connections) once a run is over. */
   dispose(): void;
 }

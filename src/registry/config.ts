@@ -9,6 +9,7 @@ import type { ErrorRule } from '../core/failure.js';
 import type { Remedy } from '../core/remedy.js';
 import type { BreakerSettings } from '../core/breaker.js';
 import { parseDuration } from '../core/duration.js';
+import { DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT, MIN_LOG_LIMIT, formatByteSize, parseByteSize } from '../core/byteSize.js';
 import { ValidationError, errorMessage } from '../core/errors.js';
 import { durationInput, errorRuleInput, remedyInput } from '../core/planSchema.js';
 import { stateDir } from './paths.js';
@@ -33,6 +34,13 @@ export interface Config {
   escalateAfter: number;
   /** Commands (argv) run on events: `on_failure` when a step fails for good or escalates. */
   hooks: { on_failure?: string[] };
+  /** Bytes of a step's output its log keeps from the start; past them a marker and the last 1 MB. */
+  logLimit: number;
+  /** Where steps run: this machine, or a BullMQ queue on `redis` served by `baton worker`s. */
+  executor: 'local' | 'queue';
+  redis: string;
+  /** With the queue executor and Redis unreachable: run locally (with a warning) or stop. */
+  queueFallback: 'local' | 'none';
 }
 
 export type ConfigKey = keyof Config;
@@ -58,6 +66,10 @@ export const DEFAULT_CONFIG: Config = {
   breaker: { failures: 5, cooldownMs: 60_000 },
   escalateAfter: 3,
   hooks: {},
+  logLimit: DEFAULT_LOG_LIMIT,
+  executor: 'local',
+  redis: 'redis://127.0.0.1:6379',
+  queueFallback: 'none',
 };
 
 const fileSchema = z.strictObject({
@@ -75,9 +87,19 @@ const fileSchema = z.strictObject({
   breaker: z.strictObject({ failures: z.number().int().min(0), cooldown: durationInput.default('60s') }).optional(),
   escalateAfter: z.number().int().min(1).optional(),
   hooks: z.strictObject({ on_failure: z.array(z.string()).min(1).optional() }).optional(),
+  logLimit: z.union([z.string(), z.number()]).optional(),
+  executor: z.enum(['local', 'queue']).optional(),
+  redis: z.string().regex(/^rediss?:\/\//, 'is not a redis:// URL').optional(),
+  queueFallback: z.enum(['local', 'none']).optional(),
 });
 
 type Layer = Partial<Config>;
+
+function parseLogLimit(value: string | number, field: string): number {
+  const bytes = parseByteSize(value, field);
+  if (bytes < MIN_LOG_LIMIT || bytes > MAX_LOG_LIMIT) throw new ValidationError(`${field}: ${String(value)} is outside ${formatByteSize(MIN_LOG_LIMIT)} to ${formatByteSize(MAX_LOG_LIMIT)}`);
+  return bytes;
+}
 
 function fromFileData(data: z.infer<typeof fileSchema>): Layer {
   const layer: Layer = {};
@@ -89,8 +111,12 @@ function fromFileData(data: z.infer<typeof fileSchema>): Layer {
   if (data.errors !== undefined) layer.errors = data.errors;
   if (data.remedies !== undefined) layer.remedies = data.remedies;
   if (data.healAttempts !== undefined) layer.healAttempts = data.healAttempts;
+  if (data.logLimit !== undefined) layer.logLimit = parseLogLimit(data.logLimit, 'logLimit');
   if (data.escalateAfter !== undefined) layer.escalateAfter = data.escalateAfter;
   if (data.hooks !== undefined) layer.hooks = data.hooks.on_failure ? { on_failure: data.hooks.on_failure } : {};
+  if (data.executor !== undefined) layer.executor = data.executor;
+  if (data.redis !== undefined) layer.redis = data.redis;
+  if (data.queueFallback !== undefined) layer.queueFallback = data.queueFallback;
   if (data.breaker !== undefined) layer.breaker = { failures: data.breaker.failures, cooldownMs: parseDuration(data.breaker.cooldown, 'breaker.cooldown') };
   if (data.defaultTimeout !== undefined) layer.defaultTimeoutMs = data.defaultTimeout === null ? null : parseDuration(data.defaultTimeout, 'defaultTimeout');
   return layer;
@@ -117,7 +143,7 @@ export function parseConfigFile(text: string, source: string): Layer {
   }
 }
 
-/** BATON_PARALLEL, BATON_ENV_ALLOW (comma list), BATON_RESOURCES (gpu=1,tpu=2), BATON_KILL_GRACE, BATON_DEFAULT_TIMEOUT. */
+/** BATON_PARALLEL, BATON_ENV_ALLOW (comma list), BATON_RESOURCES (gpu=1,tpu=2), BATON_KILL_GRACE, BATON_DEFAULT_TIMEOUT, BATON_LOG_LIMIT, BATON_EXECUTOR, BATON_REDIS. */
 export function fromEnvironment(env: NodeJS.ProcessEnv): { layer: Layer; names: Partial<Record<ConfigKey, string>> } {
   const layer: Layer = {};
   const names: Partial<Record<ConfigKey, string>> = {};
@@ -152,6 +178,23 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): { layer: Layer; names: 
       throw bad(name, value, 'a duration such as 30s or 10m');
     }
     names[key] = `env ${name}`;
+  }
+  if (env.BATON_LOG_LIMIT !== undefined) {
+    try {
+      layer.logLimit = parseLogLimit(env.BATON_LOG_LIMIT, 'BATON_LOG_LIMIT');
+    } catch {
+      throw bad('BATON_LOG_LIMIT', env.BATON_LOG_LIMIT, `a size from ${formatByteSize(MIN_LOG_LIMIT)} to ${formatByteSize(MAX_LOG_LIMIT)}, such as 100MB`);
+    }
+    names.logLimit = 'env BATON_LOG_LIMIT';
+  }
+  if (env.BATON_EXECUTOR !== undefined) {
+    if (env.BATON_EXECUTOR !== 'local' && env.BATON_EXECUTOR !== 'queue') throw bad('BATON_EXECUTOR', env.BATON_EXECUTOR, 'local or queue');
+    layer.executor = env.BATON_EXECUTOR;
+    names.executor = 'env BATON_EXECUTOR';
+  }
+  if (env.BATON_REDIS !== undefined) {
+    layer.redis = env.BATON_REDIS;
+    names.redis = 'env BATON_REDIS';
   }
   return { layer, names };
 }

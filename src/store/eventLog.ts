@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { eventAttempt, eventStep, type EventBody, type RunEvent } from '../core/events.js';
 import { applyEvent, type RunState } from '../core/runState.js';
+import type { Masker } from '../core/secrets.js';
 import { storeError, type Store } from './open.js';
 
 export interface EventLogOptions {
@@ -24,18 +25,23 @@ export class EventLog {
   private buffer: RunEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sinceCheckpoint = 0;
-  private readonly store: Store;
+  /** The database the log writes to (the engine renews the run's lease there). */
+  readonly store: Store;
   private readonly opts: Required<Omit<EventLogOptions, 'onError'>> & Pick<EventLogOptions, 'onError'>;
   private readonly statements: ReturnType<typeof prepare>;
   private readonly writeBatch: (events: RunEvent[]) => void;
   private listeners: ((e: RunEvent, state: RunState) => void)[] = [];
+  private masker: Masker | undefined;
 
   constructor(store: Store, state: RunState, options: EventLogOptions = {}) {
     this.store = store;
     this.state = state;
     this.opts = { flushIntervalMs: 25, maxBatch: 2000, checkpointEvery: 5000, ...options };
     this.statements = prepare(store.sqlite);
-    this.writeBatch = store.sqlite.transaction((events: RunEvent[]) => this.write(events));
+    // IMMEDIATE: the write lock is taken (or waited for, up to the busy timeout) before anything is
+    // read, so another baton's commit in between can never fail the batch with SQLITE_BUSY.
+    const batch = store.sqlite.transaction((events: RunEvent[]) => this.write(events));
+    this.writeBatch = (events) => batch.immediate(events);
   }
 
   /** Listeners see every event after it is folded (the CLI's progress lines, later the UI). */
@@ -46,8 +52,21 @@ export class EventLog {
     };
   }
 
+  /**
+   * From now on every event is masked before anything sees it: the state it folds into, its
+   * listeners (the screen) and SQLite all get `***` where a secret's value was.
+   */
+  mask(masker: Masker): void {
+    this.masker = masker.active ? masker : undefined;
+  }
+
+  /** What mask() set, if anything: the secret values of the run. */
+  get masking(): Masker | undefined {
+    return this.masker;
+  }
+
   append(body: EventBody): RunEvent {
-    const event = { ...body, seq: this.state.lastSeq + 1, ts: Date.now() };
+    const event = { ...(this.masker ? this.masker.deep(body) : body), seq: this.state.lastSeq + 1, ts: Date.now() };
     applyEvent(this.state, event);
     this.buffer.push(event);
     for (const l of this.listeners) l(event, this.state);
@@ -86,7 +105,9 @@ export class EventLog {
     const run = this.state;
     const steps = new Set<string>();
     const attempts = new Set<string>();
+    let ownerChanged = false;
     for (const e of events) {
+      if (e.type === 'run.started' || e.type === 'run.resumed') ownerChanged = true;
       const step = eventStep(e);
       const attempt = eventAttempt(e);
       s.insertEvent.run(run.id, e.seq, e.ts, e.type, step ?? null, attempt ?? null, JSON.stringify(e));
@@ -97,7 +118,11 @@ export class EventLog {
       }
     }
     const last = events[events.length - 1] as RunEvent;
-    s.updateRun.run(run.status, run.startedAt ?? null, run.finishedAt ?? null, run.owner?.pid ?? null, run.owner?.host ?? null, run.reason ?? null, last.seq, run.id);
+    s.updateRun.run(run.status, run.startedAt ?? null, run.finishedAt ?? null, run.reason ?? null, last.seq, run.id);
+    // The owner columns change with the lease (runs.ts claimLease) or with the event that names a
+    // new owner; a resume's first batches still carry the dead owner in the folded state, which
+    // must not overwrite the lease it has just taken.
+    if (ownerChanged) s.updateOwner.run(run.owner?.pid ?? null, run.owner?.host ?? null, run.id);
     for (const id of steps) {
       const st = run.steps[id];
       if (!st) continue;
@@ -123,7 +148,8 @@ export class EventLog {
 function prepare(sqlite: BetterSqlite3.Database) {
   return {
     insertEvent: sqlite.prepare('insert into events (run_id, seq, ts, type, step_id, attempt, data) values (?, ?, ?, ?, ?, ?, ?)'),
-    updateRun: sqlite.prepare('update runs set status = ?, started_at = ?, finished_at = ?, owner_pid = ?, owner_host = ?, reason = ?, last_seq = ? where id = ?'),
+    updateRun: sqlite.prepare('update runs set status = ?, started_at = ?, finished_at = ?, reason = ?, last_seq = ? where id = ?'),
+    updateOwner: sqlite.prepare('update runs set owner_pid = ?, owner_host = ? where id = ?'),
     upsertStep: sqlite.prepare(
       `insert into steps (run_id, step_id, position, command, status, attempts, outputs, started_at, finished_at, duration_ms, error, reason)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

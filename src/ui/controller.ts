@@ -12,7 +12,10 @@ import { agentKey } from '../engine/breakers.js';
 import { ownerAlive } from '../engine/ownership.js';
 import type { CliOptions, Project } from '../cli/context.js';
 import { loadProject } from '../cli/context.js';
-import { createEngine } from '../cli/execute.js';
+import { createEngine, runLogSecrets } from '../cli/execute.js';
+import { createExecutor } from '../cli/executorChoice.js';
+import type { Executor } from '../executors/executor.js';
+import { runSecrets } from '../registry/secrets.js';
 import type { RunEngine } from '../engine/engine.js';
 import { ago, colorStatus, table } from '../cli/format.js';
 import { renderPlan } from '../cli/planView.js';
@@ -172,6 +175,7 @@ export class SessionController {
 
   /** Runs a plan to its end; the watcher sees every event and output line. Returns the summary text. */
   async run(p: NonNullable<Proposal['plan']>, watch: RunWatcher): Promise<{ state: RunState; summary: string }> {
+    runSecrets(p.plan, process.env, this.project.dir);
     const runs = new RunRepository(this.store);
     const runId = await runs.createRun({ plan: p.plan, source: p.source, baseDir: p.baseDir }, this.sessionId);
     const log = new EventLog(this.store, emptyRun(runId));
@@ -190,8 +194,16 @@ export class SessionController {
     const stored = await runs.loadPlan(row.id);
     const log = new EventLog(this.store, state);
     log.subscribe((e, s) => watch.event(e, s));
-    await recoverInFlight(log, stored.plan, this.project.dir, this.project.config.config.killGraceMs);
-    return this.drive(log, stored, 'resume', watch);
+    runLogSecrets(log, stored.plan, this.project.dir);
+    // The run's executor settles its attempts: with the queue, a step still on a worker is waited for, not run again.
+    const executor = await createExecutor(this.project.config.config);
+    try {
+      await recoverInFlight(log, stored.plan, this.project.dir, this.project.config.config.killGraceMs, { executor });
+    } catch (e) {
+      executor.dispose();
+      throw e;
+    }
+    return this.drive(log, stored, 'resume', watch, executor);
   }
 
   /** Runs that a baton which is gone left in flight, with where each stopped. */
@@ -205,9 +217,9 @@ export class SessionController {
     });
   }
 
-  private async drive(log: EventLog, stored: NonNullable<Proposal['plan']>, mode: 'start' | 'resume', watch: RunWatcher): Promise<{ state: RunState; summary: string }> {
+  private async drive(log: EventLog, stored: NonNullable<Proposal['plan']>, mode: 'start' | 'resume', watch: RunWatcher, given?: Executor): Promise<{ state: RunState; summary: string }> {
     this.lastRun = log.state.id;
-    const { engine, executor } = await createEngine(this.project, this.store, log, stored, (step, line) => watch.output(step, line));
+    const { engine, executor } = await createEngine(this.project, this.store, log, stored, (step, line) => watch.output(step, line), given);
     this.current = engine;
     try {
       const state = await engine.execute(mode);

@@ -3,14 +3,15 @@ import { recoverInFlight } from '../../engine/recovery.js';
 import { EventLog } from '../../store/eventLog.js';
 import { RunRepository } from '../../store/runs.js';
 import { loadProject, withStore } from '../context.js';
-import { executeRun, printOutcome } from '../execute.js';
+import { createExecutor } from '../executorChoice.js';
+import { executeRun, printOutcome, runLogSecrets } from '../execute.js';
 import { runToChange } from '../runAccess.js';
 import { dim } from '../format.js';
 import type { Subcommand } from './types.js';
 
 export const resumeCommand: Subcommand = {
   name: 'resume',
-  usage: 'baton resume RUN [--parallel N] [--json]',
+  usage: 'baton resume RUN [--parallel N] [--executor local|queue] [--redis URL] [--json]',
   summary: 'continue an interrupted, cancelled or failed run; succeeded steps never run again',
   async run(args, opts) {
     const id = args[0];
@@ -26,14 +27,25 @@ export const resumeCommand: Subcommand = {
       }
       const stored = await runs.loadPlan(row.id);
       const log = new EventLog(store, state);
-      const recovered = await recoverInFlight(log, stored.plan, project.dir, project.config.config.killGraceMs);
+      runLogSecrets(log, stored.plan, project.dir);
+      const executor = await createExecutor(project.config.config);
+      const onFollow = (step: string, attempt: number) => {
+        if (!opts.json) process.stdout.write(dim(`${step} (attempt ${attempt}) is queued or running on a worker: waiting for it\n`));
+      };
+      let recovered;
+      try {
+        recovered = await recoverInFlight(log, stored.plan, project.dir, project.config.config.killGraceMs, { executor, onFollow });
+      } catch (e) {
+        executor.dispose();
+        throw e;
+      }
       if (!opts.json) {
         for (const r of recovered) {
-          const what = r.outcome === 'killed' ? 'was still running: stopped it, it runs again' : r.outcome === 'finished' ? 'had finished while baton was down: kept its result' : 'was interrupted: it runs again';
+          const what = r.outcome === 'killed' ? 'was still running: stopped it, it runs again' : r.outcome === 'finished' ? 'had finished while baton was down: kept its result' : r.outcome === 'followed' ? 'ran on its worker to the end: kept its result' : 'was interrupted: it runs again';
           process.stdout.write(dim(`${r.step} (attempt ${r.attempt}) ${what}\n`));
         }
       }
-      return executeRun(project, store, log, stored, 'resume', opts);
+      return executeRun(project, store, log, stored, 'resume', opts, executor);
     });
   },
 };
