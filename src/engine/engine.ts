@@ -1,6 +1,4 @@
 import { hostname } from 'node:os';
-import { errorMessage } from '../core/errors.js';
-import { evaluateCondition } from '../core/expressions.js';
 import type { ResolvedStep } from '../core/planCheck.js';
 import type { RunState, StepState } from '../core/runState.js';
 import { Masker } from '../core/secrets.js';
@@ -17,10 +15,11 @@ import { Groups } from './groups.js';
 import { Starter } from './starter.js';
 import { Outcomes } from './outcomes.js';
 import { rollback, undoSpec } from './rollback.js';
-import { blockedBy, needsMet, orderQueue } from './queue.js';
+import { orderQueue } from './queue.js';
+import { walkQueue } from './queueWalk.js';
 import { instanceStep } from './loops.js';
 import { ProtocolRelay, type AttemptSetting } from './attempt.js';
-import { allowedEnv, expressionContext, stepContext, type ContextInput } from './stepInputs.js';
+import { allowedEnv, stepContext, type ContextInput } from './stepInputs.js';
 import { runPaths, type RunPaths } from './workspace.js';
 import { WorkspaceWatch } from './workspaceWatch.js';
 import { StepControl, withCancelledSteps } from './stepControl.js';
@@ -256,94 +255,32 @@ export class RunEngine {
 
   /** Starts what can start; true when it settled a step without starting it (skipped or failed). */
   private startReady(): boolean {
-    const state = this.state;
     if (this.reorder) {
       this.reorder = false;
-      this.queue = orderQueue(this.stored.plan, state, this.steps, this.opts.history, this.opts.failureRates);
+      this.queue = orderQueue(this.stored.plan, this.state, this.steps, this.opts.history, this.opts.failureRates);
     }
-    let settled = false;
-    const next: string[] = [];
-    const drop = (id: string) => {
-      this.settle(id);
-      this.groups.skipUnstarted(id);
-      settled = true;
-    };
-    for (const id of this.queue) {
-      if (!this.toRun.has(id)) continue;
-      if (this.running.has(id) || this.timers.has(id)) {
-        next.push(id);
-        continue;
-      }
-      const primary = this.steps.get(id) as ResolvedStep;
-      const instances = state.steps[id]?.instances;
-      if (instances) {
-        // An expanded forEach step, or a started nested workflow, is done when all its steps are.
-        if (instances.some((i) => this.toRun.has(i))) next.push(id);
-        else {
-          this.groups.finish(primary, instances);
-          drop(id);
-        }
-        continue;
-      }
-      // A nested workflow's steps wait for their `uses` step to start it.
-      if (primary.scope && !state.steps[primary.scope.group]?.instances) {
-        next.push(id);
-        continue;
-      }
-      const step = this.inFallback.has(id) ? (primary.fallbackStep ?? primary) : primary;
-      const blocked = blockedBy(step, this.state, this.toRun);
-      if (blocked !== undefined) {
-        const status = state.steps[blocked]?.status ?? 'failed';
-        this.log.append({ type: 'step.skipped', step: id, reason: `needs ${blocked}, which ${status === 'skipped' || status === 'cancelled' ? `was ${status}` : status}` });
-        drop(id);
-        continue;
-      }
-      if (!needsMet(step, this.state, this.toRun)) {
-        next.push(id);
-        continue;
-      }
-      if (step.if !== undefined && !this.conditionHolds(step)) {
-        drop(id);
-        continue;
-      }
-      if (step.template) {
-        if (this.groups.enterWorkflow(step)) {
-          next.push(id);
-          settled = true;
-        } else drop(id);
-        continue;
-      }
-      if (step.forEach !== undefined) {
-        const ids = this.groups.expand(step);
-        if (ids === undefined) drop(id);
-        else {
-          next.push(id, ...ids);
-          settled = true;
-        }
-        continue;
-      }
-      if (this.running.size >= this.opts.parallel) {
-        next.push(id);
-        continue;
-      }
-      const open = this.breakers.commandBlocked(step) ?? this.breakers.allAgentsOpen(this.slots.capable(step));
-      if (open !== undefined) {
-        if (!this.failFast(step, open)) drop(id);
-        else {
-          next.push(id);
-          settled = true;
-        }
-        continue;
-      }
-      const need = { capability: step.capability, agent: step.agent, preferred: step.def?.agent, resources: step.resources };
-      const agent = this.slots.acquire(need, (a) => this.breakers.agentUsable(a));
-      if (agent === undefined) next.push(id);
-      else {
-        this.breakers.useAgent(agent);
-        if (this.starter.start(step, agent)) next.push(id);
-        else drop(id);
-      }
-    }
+    const { next, settled } = walkQueue({
+      queue: this.queue,
+      state: this.state,
+      steps: this.steps,
+      toRun: this.toRun,
+      running: this.running,
+      timers: this.timers,
+      inFallback: this.inFallback,
+      paths: this.paths,
+      parallel: this.opts.parallel,
+      groups: this.groups,
+      breakers: this.breakers,
+      slots: this.slots,
+      starter: this.starter,
+      append: (e) => this.log.append(e),
+      drop: (id) => {
+        this.settle(id);
+        this.groups.skipUnstarted(id);
+      },
+      context: (step) => this.context(step),
+      inputFailure: (id, error) => this.recordInputFailure(id, error),
+    });
     this.queue = next;
     this.starter.launch();
     return settled;
@@ -354,20 +291,6 @@ export class RunEngine {
     this.toRun.delete(id);
   }
 
-  /** Evaluates `if:`; a false condition skips the step, an error fails it. */
-  private conditionHolds(step: ResolvedStep): boolean {
-    const expression = step.if as string;
-    let holds: boolean;
-    try {
-      holds = evaluateCondition(expression, expressionContext(this.context(step)));
-    } catch (e) {
-      this.recordInputFailure(step.id, `if: ${errorMessage(e)}`);
-      return false;
-    }
-    if (!holds) this.log.append({ type: 'step.skipped', step: step.id, reason: `if: ${expression} was false` });
-    return holds;
-  }
-
   private context(step?: ResolvedStep): ContextInput {
     const base = { plan: this.stored.plan, state: this.state, workspace: this.paths.workspace, env: this.baseEnv, store: this.store, secrets: this.deps.secrets ?? {} };
     return stepContext(base, step, (id) => this.steps.get(id));
@@ -376,21 +299,6 @@ export class RunEngine {
   private recordInputFailure(id: string, error: string): void {
     const attempt = (this.state.steps[id]?.attempts.length ?? 0) + 1;
     for (const e of notRunEvents(id, attempt, this.paths, error, 'permanent', 'bad input')) this.log.append(e);
-  }
-
-  /**
-   * A step whose circuit is open fails at once, without running; its fallback, if it has one,
-   * runs instead (true: the step stays queued for it).
-   */
-  private failFast(step: ResolvedStep, why: string): boolean {
-    const id = step.id;
-    const attempt = (this.state.steps[id]?.attempts.length ?? 0) + 1;
-    for (const e of notRunEvents(id, attempt, this.paths, why, 'transient', 'circuit open')) this.log.append(e);
-    const primary = this.steps.get(id);
-    if (this.inFallback.has(id) || !primary?.fallbackStep) return false;
-    this.log.append({ type: 'step.fallback', step: id, to: primary.fallbackStep.command ?? primary.fallbackStep.estimateKey });
-    this.inFallback.add(id);
-    return true;
   }
 
   private onResult(step: ResolvedStep, attempt: number, active: Active, result: StepResult): void {
