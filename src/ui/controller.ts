@@ -10,6 +10,7 @@ import type { ResolvedPlan } from '../core/planCheck.js';
 import { effectiveStatus, emptyRun, type RunState } from '../core/runState.js';
 import { agentKey } from '../engine/breakers.js';
 import { ownerAlive } from '../engine/ownership.js';
+import { runDriven } from '../engine/lease.js';
 import type { CliOptions, Project } from '../cli/context.js';
 import { loadProject } from '../cli/context.js';
 import { createEngine, runLogSecrets } from '../cli/execute.js';
@@ -309,7 +310,7 @@ export class SessionController {
     if (target === undefined) return 'no runs yet';
     const row = await runs.findRun(target);
     const state = runs.loadState(row.id);
-    return `${stepTable(state)}\n${runHeadline(state, effectiveStatus(state, ownerAlive))}`;
+    return `${stepTable(state)}\n${runHeadline(state, effectiveStatus(state, () => runDriven(row.id, row)))}`;
   }
 
   /** The log of a step's latest attempt (of the last run without an id), its last lines. */
