@@ -36,9 +36,15 @@ export async function startRedis(): Promise<RedisInstance> {
   const port = await freePort();
   const proc: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   let exited = false;
+  let missing = false;
   proc.once('exit', () => (exited = true));
+  proc.once('error', (e: NodeJS.ErrnoException) => {
+    exited = true;
+    missing = e.code === 'ENOENT';
+  });
   const deadline = Date.now() + 10_000;
   while (!(await answers(port))) {
+    if (missing) throw new Error('redis-server is not installed: apt-get install redis-server (.ci/run does it)');
     if (exited || Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
