@@ -87,9 +87,10 @@ function logOf(dir: string, run: string, id: string): string {
   return r.stdout.trim().split('\n').at(-1) ?? '';
 }
 
+/** The steps that left their line, sorted: independent steps run in parallel, in any order. */
 function readEffects(dir: string): string[] {
   const path = join(dir, 'effects');
-  return existsSync(path) ? spawnSync('cat', [path], { encoding: 'utf8' }).stdout.trim().split('\n') : [];
+  return existsSync(path) ? spawnSync('cat', [path], { encoding: 'utf8' }).stdout.trim().split('\n').sort() : [];
 }
 
 describe('a step runs inside its run workspace', () => {
