@@ -36,6 +36,16 @@ interface Active {
   abandoned?: boolean;
 }
 
+/** How long a stopping worker waits on Redis (its fetch in flight, its goodbyes) before it goes anyway. */
+const STOP_REDIS_MS = 3000;
+
+/** Waits for `p`, or `ms` at most. */
+function within(p: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  if (!p) return Promise.resolve();
+  return Promise.race([p.then(() => undefined, () => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
+}
+
 /**
  * `baton worker`: takes steps from the queues of its capabilities and resource tags, at most
  * `concurrency` at a time across all of them, and runs each with the LocalExecutor, exactly as
@@ -95,11 +105,16 @@ export class QueueWorker {
         a.handle?.kill();
       }
     }
-    await this.loop;
+    // With Redis gone, a call in flight never returns (ioredis keeps it for a reconnect): the
+    // goodbyes to Redis get a few seconds, and the worker stops either way.
+    await within(this.loop, STOP_REDIS_MS);
     while (this.active.size > 0) await new Promise((r) => setTimeout(r, 50));
     for (const t of this.timers) clearInterval(t);
-    await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
-    if (this.client) await removeWorker(this.client, this.name).catch(() => undefined);
+    const client = this.client;
+    await within(
+      Promise.all([...this.workers.map((w) => w.close().catch(() => undefined)), client ? removeWorker(client, this.name).catch(() => undefined) : undefined]),
+      STOP_REDIS_MS,
+    );
     this.subscriber?.disconnect();
     this.client?.disconnect();
     this.local.dispose();

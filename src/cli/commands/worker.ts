@@ -50,7 +50,7 @@ export const workerCommand: Subcommand = {
           log('stopping: no new steps; running ones finish first (Ctrl-C again stops them, and they run on another worker)');
           void worker.stop(false).then(resolve, resolve);
         } else {
-          void worker.stop(true);
+          void worker.stop(true).then(resolve, resolve);
         }
       };
       for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
