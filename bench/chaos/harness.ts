@@ -3,6 +3,7 @@
  * (then `baton resume`, itself killed at random moments, until the run finishes), or SIGTERM and
  * SIGINT (a clean cancel, then one resume to the end). Then checks everything that must hold.
  */
+import { mulberry32 } from '../../src/agents/lib/random.js';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,18 +44,6 @@ export interface ChaosResult {
   /** What each baton process did, in order: `run killed at 812 ms`, `resume exit 0`, ... */
   transcript: string[];
   findings: Findings;
-}
-
-/** mulberry32: a small seeded generator, so a failing round can be replayed from its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function project(): string {
@@ -120,7 +109,7 @@ function lastLine(text: string): string {
 
 /** One round: a fresh project, its run interrupted as the options say, then every check. */
 export async function chaosRound(opts: ChaosOptions): Promise<ChaosResult> {
-  const rand = seeded(opts.seed);
+  const rand = mulberry32(opts.seed);
   const [lo, hi] = opts.windowMs ?? [100, 1500];
   const dir = project();
   const result: ChaosResult = { seed: opts.seed, signal: opts.signal, dir, runId: undefined, kills: [], cancels: 0, retried: false, transcript: [], findings: { problems: [], twice: [], orphans: [], integrity: [], foldMismatches: [] } };

@@ -1,21 +1,17 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { createdEvent } from '../../src/core/events.js';
 import { resolvePlan } from '../../src/core/planCheck.js';
-import { emptyRun } from '../../src/core/runState.js';
-import { runPaths } from '../../src/engine/workspace.js';
 import { Launcher, SUPERSEDED } from '../../src/executors/launcher.js';
-import { EventLog } from '../../src/store/eventLog.js';
 import { parsePlan } from '../../src/core/planSchema.js';
 import { loadCommands } from '../../src/registry/commands.js';
 import { DEFAULT_CONFIG } from '../../src/registry/config.js';
 import { openStore } from '../../src/store/open.js';
 import { RunRepository } from '../../src/store/runs.js';
 import { baton, batonAsync, json, linesOf, tempProject, waitFor } from '../helpers/cli.js';
+import { diedAfterStarting } from '../helpers/crashedRun.js';
 
 const PLAN = `
 name: two
@@ -66,7 +62,7 @@ describe('resume edge cases', () => {
   });
 
   it('a job still queued for the launcher when baton died never starts once resume has run the step again', async () => {
-    const { dir, runId, paths } = await diedAfterStarting();
+    const { dir, runId, paths } = await diedAfterStarting(PLAN, 'first');
     const out = json<{ status: string }>(baton(dir, ['resume', runId, '--json']));
     expect(out.status).toBe('succeeded');
     expect(linesOf(dir, 'effects')).toEqual(['first', 'second']);
@@ -88,7 +84,7 @@ describe('resume edge cases', () => {
   });
 
   it('an attempt its wrapper had claimed when baton died is waited for, not run twice', async () => {
-    const { dir, runId, paths } = await diedAfterStarting();
+    const { dir, runId, paths } = await diedAfterStarting(PLAN, 'first');
     // The wrapper claimed the attempt; its step finishes while resume is starting.
     writeFileSync(paths.attemptFile('first', 1, 'claim'), '');
     const resume = batonAsync(dir, ['resume', runId, '--json']);
@@ -105,21 +101,3 @@ describe('resume edge cases', () => {
     expect(linesOf(dir, 'effects')).toEqual(['first', 'second']);
   });
 });
-
-/** A run whose baton died right after recording the start of `first`, before any process existed. */
-async function diedAfterStarting() {
-  const dir = tempProject();
-  const plan = resolvePlan(parsePlan(parseYaml(PLAN), 'two.yaml'), { commands: loadCommands(dir).commands, agents: DEFAULT_CONFIG.agents, resources: {} }, 'two.yaml');
-  const store = await openStore(dir, { create: true });
-  const runId = await new RunRepository(store).createRun({ plan, source: 'two.yaml', baseDir: dir });
-  const paths = runPaths(dir, runId);
-  paths.prepare();
-  const gone = spawnSync('true').pid ?? 1;
-  const log = new EventLog(store, emptyRun(runId));
-  log.append(createdEvent(plan));
-  log.append({ type: 'run.started', pid: gone, host: hostname(), parallel: 3 });
-  log.append({ type: 'step.started', step: 'first', attempt: 1, agent: 'shell', workdir: paths.stepDir('first'), logPath: paths.attemptFile('first', 1, 'log') });
-  log.flush();
-  await store.close();
-  return { dir, runId, paths };
-}
