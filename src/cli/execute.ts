@@ -21,13 +21,11 @@ import { exitCodeFor, failedLogs, runHeadline, runJson, stepTable } from './summ
 import { loadTerminalUi } from './terminalUi.js';
 
 /**
- * The values of the secrets a run's plan reads, its event log masking them from now on. Call it
- * before anything a step left behind is recorded (resume's recovery of finished attempts).
+ * Masks the secrets a run's plan reads in its event log from now on (the engine does too, once it
+ * exists): call it before resume's recovery records what steps left behind.
  */
-export function runLogSecrets(log: EventLog, plan: StoredPlan['plan'], projectDir: string): Record<string, string> {
-  const secrets = runSecrets(plan, process.env, projectDir);
-  log.mask(new Masker(Object.values(secrets)));
-  return secrets;
+export function maskRunLog(log: EventLog, plan: StoredPlan['plan'], projectDir: string): void {
+  log.mask(new Masker(Object.values(runSecrets(plan, process.env, projectDir))));
 }
 
 /** An engine for a run, wired to this project's store, executor and hooks. */
@@ -45,7 +43,7 @@ export async function createEngine(
   const executor = given ?? (await createExecutor(project.config.config));
   const deps = {
     executor,
-    secrets: runLogSecrets(log, stored.plan, project.dir),
+    secrets: runSecrets(stored.plan, process.env, project.dir),
     config: project.config.config,
     projectDir: project.dir,
     env: process.env,

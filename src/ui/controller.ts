@@ -13,7 +13,7 @@ import { ownerAlive } from '../engine/ownership.js';
 import { runDriven } from '../engine/lease.js';
 import type { CliOptions, Project } from '../cli/context.js';
 import { loadProject } from '../cli/context.js';
-import { createEngine, runLogSecrets } from '../cli/execute.js';
+import { createEngine, maskRunLog } from '../cli/execute.js';
 import { createExecutor } from '../cli/executorChoice.js';
 import type { Executor } from '../executors/executor.js';
 import { runSecrets } from '../registry/secrets.js';
@@ -195,7 +195,7 @@ export class SessionController {
     const stored = await runs.loadPlan(row.id);
     const log = new EventLog(this.store, state);
     log.subscribe((e, s) => watch.event(e, s));
-    runLogSecrets(log, stored.plan, this.project.dir);
+    maskRunLog(log, stored.plan, this.project.dir);
     // The run's executor settles its attempts: with the queue, a step still on a worker is waited for, not run again.
     const executor = await createExecutor(this.project.config.config);
     try {

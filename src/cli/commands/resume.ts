@@ -4,7 +4,7 @@ import { EventLog } from '../../store/eventLog.js';
 import { RunRepository } from '../../store/runs.js';
 import { loadProject, withStore } from '../context.js';
 import { createExecutor } from '../executorChoice.js';
-import { executeRun, printOutcome, runLogSecrets } from '../execute.js';
+import { executeRun, printOutcome, maskRunLog } from '../execute.js';
 import { runToChange } from '../runAccess.js';
 import { dim } from '../format.js';
 import type { Subcommand } from './types.js';
@@ -27,7 +27,7 @@ export const resumeCommand: Subcommand = {
       }
       const stored = await runs.loadPlan(row.id);
       const log = new EventLog(store, state);
-      runLogSecrets(log, stored.plan, project.dir);
+      maskRunLog(log, stored.plan, project.dir);
       const executor = await createExecutor(project.config.config);
       const onFollow = (step: string, attempt: number) => {
         if (!opts.json) process.stdout.write(dim(`${step} (attempt ${attempt}) is queued or running on a worker: waiting for it\n`));
