@@ -20,8 +20,8 @@ export function shuffled<T>(items: readonly T[], rand: () => number): T[] {
   return out;
 }
 
-/** Row indices grouped by label, each group shuffled; one group when there are no labels. */
-function groups(n: number, labels: readonly string[] | undefined, rand: () => number): number[][] {
+/** Row indices grouped by label in first-seen order, each group shuffled; one group when there are no labels. */
+export function groups(n: number, labels: readonly string[] | undefined, rand: () => number): number[][] {
   const all = Array.from({ length: n }, (_, i) => i);
   if (!labels) return [shuffled(all, rand)];
   const byLabel = new Map<string, number[]>();

@@ -1,23 +1,9 @@
-import { mulberry32, shuffled } from './random.js';
+import { groups as rowGroups, mulberry32, shuffled } from './random.js';
 import type { Cell } from './table.js';
 
 export interface Parts {
   train: number[];
   test: number[];
-}
-
-/** Row indices by key in first-seen order, each group shuffled (as lib/random.ts groups them). */
-function groupsOf(keys: readonly string[] | undefined, n: number, rand: () => number): number[][] {
-  const all = Array.from({ length: n }, (_, i) => i);
-  if (!keys) return [shuffled(all, rand)];
-  const byKey = new Map<string, number[]>();
-  for (const i of all) {
-    const key = keys[i] ?? '';
-    const group = byKey.get(key) ?? [];
-    group.push(i);
-    byKey.set(key, group);
-  }
-  return [...byKey.values()].map((g) => shuffled(g, rand));
 }
 
 /**
@@ -41,7 +27,7 @@ export function allocate(sizes: readonly number[], total: number): number[] {
 /** A seeded shuffle split of `nTest` rows to test; stratified by `labels` when given. */
 export function randomSplit(n: number, nTest: number, seed: number, labels?: readonly string[]): Parts {
   const rand = mulberry32(seed);
-  const groups = groupsOf(labels, n, rand);
+  const groups = rowGroups(n, labels, rand);
   const counts = allocate(
     groups.map((g) => g.length),
     nTest,
@@ -61,7 +47,7 @@ export function randomSplit(n: number, nTest: number, seed: number, labels?: rea
  */
 export function groupSplit(groups: readonly string[], nTest: number, seed: number): Parts {
   const rand = mulberry32(seed);
-  const members = groupsOf(groups, groups.length, rand);
+  const members = rowGroups(groups.length, groups, rand);
   const test: number[] = [];
   const train: number[] = [];
   for (const g of shuffled(members, rand)) {
@@ -111,7 +97,7 @@ export function foldsFrom(validation: readonly number[][], n: number): Fold[] {
 /** k folds that keep each group whole: groups in a seeded order, largest first, to the smallest fold. */
 export function groupFolds(groups: readonly string[], k: number, seed: number): number[][] {
   const rand = mulberry32(seed);
-  const members = shuffled(groupsOf(groups, groups.length, rand), rand).sort((a, b) => b.length - a.length);
+  const members = shuffled(rowGroups(groups.length, groups, rand), rand).sort((a, b) => b.length - a.length);
   const folds: number[][] = Array.from({ length: k }, () => []);
   for (const g of members) {
     const smallest = folds.reduce((best, f, i) => (f.length < (folds[best] ?? []).length ? i : best), 0);
